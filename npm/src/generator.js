@@ -1,0 +1,456 @@
+// @ts-check
+'use strict';
+
+/**
+ * The Nx side of @vibes/python-ddd: a thin shim over the native `python-ddd` binary.
+ *
+ * It gathers the Nx tree's files under the target folder, asks `python-ddd nx` for a plan (one JSON
+ * request on stdin, one JSON response on stdout) and applies that plan with `tree.write` /
+ * `tree.delete`. It adds nothing of its own to the plan; all generation, validation and conflict
+ * detection happen in the binary.
+ *
+ * Protocol (`python-ddd nx`; exit 0 ok/needFiles, 2 invalid, 3 conflict, 1 unexpected — the stdout
+ * JSON is read first whatever the exit code):
+ *   → {"generator":"domain","options":{…},"files":null}
+ *   ← {"status":"needFiles","root":"libs/orders"} | {"status":"invalid","problems":[{path,message}]}
+ *   → {"generator":"domain","options":{…},"files":{"libs/orders/x.py":"…",…}}
+ *   ← {"status":"ok"|"conflict","root":…,"files":[{path,action,content?,diff?}],"messages":[…]}
+ *
+ * Dependency-free CommonJS; the types below are checked with `tsc --checkJs` (tests/nx).
+ */
+
+const childProcess = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** Name of the main package, for messages. */
+const PACKAGE = '@vibes/python-ddd';
+
+/** The platforms a binary package is published for: `${process.platform}-${process.arch}`. */
+const PLATFORMS = ['darwin-arm64', 'darwin-x64', 'linux-arm64', 'linux-x64', 'win32-x64'];
+
+/**
+ * Folders never generated, never worth sending to the binary (virtualenvs, caches, builds).
+ * Skipping them keeps a run fast when a virtualenv lives inside the context folder.
+ */
+const SKIPPED_DIRS = new Set([
+  '.git',
+  '.venv',
+  'venv',
+  'node_modules',
+  '__pycache__',
+  '.pytest_cache',
+  '.mypy_cache',
+  '.ruff_cache',
+  '.tox',
+  '.nox',
+  '.hypothesis',
+]);
+
+/**
+ * The subset of @nx/devkit's `Tree` this shim uses (declared here to stay dependency-free).
+ * @typedef {object} Tree
+ * @property {string} root absolute path of the workspace
+ * @property {(filePath: string, encoding: 'utf-8') => string | null} read
+ * @property {(filePath: string, content: string) => void} write
+ * @property {(filePath: string) => boolean} exists
+ * @property {(filePath: string) => void} delete
+ * @property {(dirPath: string) => string[]} children
+ * @property {(filePath: string) => boolean} isFile
+ */
+
+/**
+ * @typedef {'create' | 'update' | 'unchanged' | 'kept' | 'delete' | 'conflict'} Action
+ *
+ * @typedef {object} PlannedFile
+ * @property {string} path workspace-relative, `/`-separated
+ * @property {Action} action
+ * @property {string} [content] the new content (create, update)
+ * @property {string} [diff] unified diff (update, delete, conflict)
+ *
+ * @typedef {object} Problem
+ * @property {string} path JSON pointer to the option, e.g. `/persistence`
+ * @property {string} message
+ *
+ * @typedef {object} Response
+ * @property {'needFiles' | 'ok' | 'conflict' | 'invalid' | 'error'} status
+ * @property {string} [root]
+ * @property {PlannedFile[]} [files]
+ * @property {string[]} [messages]
+ * @property {Problem[]} [problems]
+ * @property {string} [message] (status `error`)
+ *
+ * @typedef {object} Request
+ * @property {string} generator
+ * @property {Record<string, unknown>} options
+ * @property {Record<string, string> | null} files
+ *
+ * @typedef {(request: Request) => Response} Transport
+ *
+ * @typedef {object} Logger
+ * @property {(text: string) => void} info
+ * @property {(text: string) => void} warn
+ */
+
+/** @type {Logger} */
+const consoleLogger = {
+  info: (text) => console.log(text),
+  warn: (text) => console.warn(text),
+};
+
+/**
+ * The platform package that carries the binary for this machine.
+ * @param {string} [platform]
+ * @param {string} [arch]
+ * @returns {string}
+ */
+function platformPackageName(platform = process.platform, arch = process.arch) {
+  return `${PACKAGE}-${platform}-${arch}`;
+}
+
+/**
+ * @param {string} [platform]
+ * @returns {string}
+ */
+function binaryFileName(platform = process.platform) {
+  return platform === 'win32' ? 'python-ddd.exe' : 'python-ddd';
+}
+
+/**
+ * Finds the native binary: `PYTHON_DDD_BINARY` if set, otherwise the one inside this platform's
+ * optional dependency.
+ * @param {{ env?: NodeJS.ProcessEnv, platform?: string, arch?: string, resolve?: (id: string) => string }} [context]
+ * @returns {string} absolute path of the binary
+ */
+function resolveBinary(context = {}) {
+  const env = context.env ?? process.env;
+  const platform = context.platform ?? process.platform;
+  const arch = context.arch ?? process.arch;
+  const resolve = context.resolve ?? require.resolve;
+
+  const override = env.PYTHON_DDD_BINARY;
+  if (override) {
+    const absolute = path.resolve(override);
+    if (!fs.existsSync(absolute)) {
+      throw new Error(`${PACKAGE}: PYTHON_DDD_BINARY is set to ${override}, but no file exists there.`);
+    }
+    return absolute;
+  }
+
+  const key = `${platform}-${arch}`;
+  const pkg = platformPackageName(platform, arch);
+  if (!PLATFORMS.includes(key)) {
+    throw new Error(
+      `${PACKAGE}: no prebuilt python-ddd binary for ${key} (published for ${PLATFORMS.join(', ')}).\n` +
+        `Build it from source (cargo build --release -p python-ddd) and set PYTHON_DDD_BINARY to its path.`,
+    );
+  }
+  try {
+    return resolve(`${pkg}/bin/${binaryFileName(platform)}`);
+  } catch {
+    throw new Error(
+      `${PACKAGE}: the python-ddd binary for ${key} is missing: the optional dependency ${pkg} should have been ` +
+        `installed with ${PACKAGE}.\n` +
+        `Reinstall without --omit=optional / --no-optional (a lockfile created on another platform can also drop it), ` +
+        `or install it explicitly: npm install -D ${pkg}.\n` +
+        `Alternatively set PYTHON_DDD_BINARY to the path of a python-ddd binary.`,
+    );
+  }
+}
+
+/**
+ * A transport that runs `<binary> nx` once per request.
+ * @param {string} binary
+ * @param {{ cwd?: string, logger?: Logger }} [context]
+ * @returns {Transport}
+ */
+function processTransport(binary, context = {}) {
+  const logger = context.logger ?? consoleLogger;
+  return (request) => {
+    const result = childProcess.spawnSync(binary, ['nx'], {
+      input: JSON.stringify(request),
+      encoding: 'utf8',
+      cwd: context.cwd,
+      maxBuffer: 1024 * 1024 * 1024,
+      windowsHide: true,
+    });
+    if (result.error) {
+      throw new Error(`${PACKAGE}: could not run ${binary}: ${result.error.message}`);
+    }
+    const stderr = (result.stderr ?? '').trim();
+    const exit = result.status === null ? `signal ${result.signal}` : `code ${result.status}`;
+    /** @type {unknown} */
+    let parsed;
+    try {
+      parsed = JSON.parse(result.stdout);
+    } catch {
+      throw new Error(
+        `${PACKAGE}: python-ddd nx exited with ${exit} without a JSON response.` + (stderr ? `\n${stderr}` : ''),
+      );
+    }
+    if (!isResponse(parsed)) {
+      throw new Error(`${PACKAGE}: python-ddd nx (${exit}) answered something that is not a response:\n${result.stdout}`);
+    }
+    if (stderr && parsed.status !== 'error') {
+      logger.warn(stderr);
+    } else if (stderr && !parsed.message) {
+      parsed.message = stderr;
+    }
+    return parsed;
+  };
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is Response}
+ */
+function isResponse(value) {
+  return typeof value === 'object' && value !== null && typeof (/** @type {Response} */ (value).status) === 'string';
+}
+
+/**
+ * Every file the tree holds at or under `root`, with its text.
+ * @param {Tree} tree
+ * @param {string} root
+ * @returns {Record<string, string>}
+ */
+function collectFiles(tree, root) {
+  /** @type {Record<string, string>} */
+  const files = {};
+  /** @param {string} p */
+  const visit = (p) => {
+    if (tree.isFile(p)) {
+      const content = tree.read(p, 'utf-8');
+      if (content !== null) files[p] = content;
+      return;
+    }
+    for (const child of [...tree.children(p)].sort()) {
+      if (SKIPPED_DIRS.has(child)) continue;
+      visit(`${p}/${child}`);
+    }
+  };
+  if (tree.exists(root)) visit(root);
+  return files;
+}
+
+/**
+ * `/persistence` → `--persistence`; an empty pointer names the options as a whole.
+ * @param {string} pointer
+ * @returns {string}
+ */
+function optionName(pointer) {
+  if (!pointer || pointer === '/') return 'options';
+  const parts = pointer.replace(/^\//, '').split('/');
+  return parts.length === 1 ? `--${parts[0]}` : parts.join('.');
+}
+
+/**
+ * @param {string} generator
+ * @param {Problem[]} problems
+ * @returns {Error}
+ */
+function invalidError(generator, problems) {
+  const lines = problems.map((p) => `  - ${optionName(p.path)}: ${p.message}`);
+  return new Error(
+    `Invalid options for ${PACKAGE}:${generator} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+      lines.join('\n'),
+  );
+}
+
+/**
+ * @param {string} generator
+ * @param {PlannedFile[]} conflicts
+ * @returns {Error}
+ */
+function conflictError(generator, conflicts) {
+  const lines = conflicts.map((f) => `  - ${f.path}`);
+  return new Error(
+    `${PACKAGE}:${generator} would overwrite ${conflicts.length} file${conflicts.length === 1 ? '' : 's'} ` +
+      `you edited since they were generated:\n${lines.join('\n')}\n` +
+      `Nothing was written. Preview the changes with --dry-run, then re-run with --force to overwrite them ` +
+      `(or undo your edits, or keep the previous options).`,
+  );
+}
+
+/**
+ * A workspace-relative, normalised, `/`-separated path that stays inside the workspace.
+ * @param {unknown} p
+ * @returns {p is string}
+ */
+function isSafePath(p) {
+  if (typeof p !== 'string' || p === '' || p.includes('\\') || p.includes('\0')) return false;
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return false;
+  return p.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+const ACTIONS = new Set(['create', 'update', 'unchanged', 'kept', 'delete', 'conflict']);
+
+/** The actions whose unified diff the dry-run preview prints (Nx itself prints only file names). */
+const DIFFED = new Set(['update', 'delete', 'conflict']);
+
+/**
+ * Checks the whole plan before anything is written, so a bad plan leaves the tree untouched.
+ * @param {Response} response
+ * @returns {PlannedFile[]}
+ */
+function checkedPlan(response) {
+  const files = response.files ?? [];
+  if (!Array.isArray(files)) throw new Error(`${PACKAGE}: python-ddd nx answered a plan whose files is not a list.`);
+  for (const file of files) {
+    if (!isSafePath(file.path)) {
+      throw new Error(`${PACKAGE}: python-ddd nx planned an unsafe path ${JSON.stringify(file.path)}; nothing was written.`);
+    }
+    if (!ACTIONS.has(file.action)) {
+      throw new Error(`${PACKAGE}: python-ddd nx planned an unknown action ${JSON.stringify(file.action)} for ${file.path}.`);
+    }
+    if ((file.action === 'create' || file.action === 'update') && typeof file.content !== 'string') {
+      throw new Error(`${PACKAGE}: python-ddd nx planned to ${file.action} ${file.path} without content.`);
+    }
+  }
+  return files;
+}
+
+/**
+ * The project names of the generated Nx projects (from the `project.json` files in the plan).
+ * @param {PlannedFile[]} files
+ * @param {Tree} tree
+ * @returns {string[]}
+ */
+function projectNames(files, tree) {
+  /** @type {string[]} */
+  const names = [];
+  for (const file of files) {
+    if (file.action === 'delete' || !file.path.endsWith('/project.json')) continue;
+    const text = file.content ?? tree.read(file.path, 'utf-8');
+    try {
+      const name = text ? JSON.parse(text).name : undefined;
+      if (typeof name === 'string') names.push(name);
+    } catch {
+      // not JSON: nothing to suggest
+    }
+  }
+  return names;
+}
+
+/**
+ * The next steps printed after the files are written.
+ * @param {string} root
+ * @param {PlannedFile[]} files
+ * @param {Tree} tree
+ * @returns {string[]}
+ */
+function nextSteps(root, files, tree) {
+  const paths = new Set(files.filter((f) => f.action !== 'delete').map((f) => f.path));
+  /** @type {string[]} */
+  const steps = [];
+  const requirements = [`${root}/requirements-dev.txt`, `${root}/requirements.txt`].find((p) => paths.has(p));
+  if (requirements) {
+    steps.push(`python -m pip install -r ${requirements}`);
+  } else if (paths.has(`${root}/pyproject.toml`)) {
+    steps.push(`python -m pip install -e '${root}[dev]'`);
+  }
+  const projects = projectNames(files, tree);
+  for (const project of projects) steps.push(`nx test ${project}`);
+  return steps;
+}
+
+/**
+ * Runs one generator of the binary against an Nx tree.
+ * @param {string} generator
+ * @param {Tree} tree
+ * @param {Record<string, unknown>} options exactly as Nx passed them
+ * @param {{ transport?: Transport, logger?: Logger, env?: NodeJS.ProcessEnv }} [context]
+ * @returns {Promise<() => void>} the callback Nx runs after writing to disk (not on --dry-run)
+ */
+async function runGenerator(generator, tree, options, context = {}) {
+  const logger = context.logger ?? consoleLogger;
+  const env = context.env ?? process.env;
+  const transport = context.transport ?? processTransport(resolveBinary({ env }), { cwd: tree.root, logger });
+  const dryRun = env.NX_DRY_RUN === 'true';
+
+  /** @param {Response} response */
+  const failOn = (response) => {
+    if (response.status === 'invalid') throw invalidError(generator, response.problems ?? []);
+    if (response.status === 'error') {
+      throw new Error(`${PACKAGE}:${generator} failed: ${response.message ?? 'python-ddd nx reported an unexpected error'}`);
+    }
+  };
+
+  const first = transport({ generator, options, files: null });
+  failOn(first);
+  if (first.status !== 'needFiles' || typeof first.root !== 'string') {
+    throw new Error(`${PACKAGE}: python-ddd nx answered ${JSON.stringify(first.status)} where "needFiles" was expected.`);
+  }
+  const root = first.root;
+  if (!isSafePath(root)) {
+    throw new Error(`${PACKAGE}: python-ddd nx chose an unsafe target folder ${JSON.stringify(root)}.`);
+  }
+
+  const second = transport({ generator, options, files: collectFiles(tree, root) });
+  failOn(second);
+  if (second.status !== 'ok' && second.status !== 'conflict') {
+    throw new Error(`${PACKAGE}: python-ddd nx answered ${JSON.stringify(second.status)} where a plan was expected.`);
+  }
+  const files = checkedPlan(second);
+  const messages = second.messages ?? [];
+
+  const conflicts = files.filter((f) => f.action === 'conflict');
+  if (second.status === 'conflict' || conflicts.length > 0) {
+    for (const message of messages) logger.warn(message);
+    if (dryRun) printDiffs(logger, files.filter((f) => DIFFED.has(f.action)));
+    throw conflictError(generator, conflicts);
+  }
+
+  for (const file of files) {
+    if (file.action === 'create' || file.action === 'update') {
+      tree.write(file.path, /** @type {string} */ (file.content));
+    } else if (file.action === 'delete') {
+      tree.delete(file.path);
+    }
+  }
+  for (const message of messages) logger.info(message);
+  if (dryRun) printDiffs(logger, files.filter((f) => DIFFED.has(f.action)));
+
+  const changed = files.some((f) => f.action === 'create' || f.action === 'update' || f.action === 'delete');
+  const steps = nextSteps(root, files, tree);
+  return () => {
+    if (!changed || steps.length === 0) return;
+    logger.info(['', 'Next steps:', ...steps.map((s) => `  ${s}`), ''].join('\n'));
+  };
+}
+
+/**
+ * The dry-run preview: the unified diff of every file that exists and would change.
+ * @param {Logger} logger
+ * @param {PlannedFile[]} files
+ */
+function printDiffs(logger, files) {
+  const withDiff = files.filter((f) => typeof f.diff === 'string' && f.diff !== '');
+  if (withDiff.length === 0) return;
+  const out = ['Changes to existing files (dry run, nothing written):'];
+  for (const file of withDiff) {
+    const diff = /** @type {string} */ (file.diff);
+    out.push(`${file.action.toUpperCase()} ${file.path}`, diff.endsWith('\n') ? diff.slice(0, -1) : diff);
+  }
+  logger.info(out.join('\n'));
+}
+
+/**
+ * `nx g @vibes/python-ddd:domain`
+ * @param {Tree} tree
+ * @param {Record<string, unknown>} options
+ */
+function domain(tree, options) {
+  return runGenerator('domain', tree, options);
+}
+
+module.exports = {
+  domain,
+  default: domain,
+  runGenerator,
+  resolveBinary,
+  platformPackageName,
+  processTransport,
+  collectFiles,
+  PLATFORMS,
+};
