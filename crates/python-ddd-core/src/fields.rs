@@ -1,0 +1,572 @@
+//! The `fields` option: a small spec language for the aggregate root's fields, and the per-field
+//! facts and Python snippets every layer's templates need.
+//!
+//! Spec: `name:type[?]` separated by commas, where type is one of [`Kind`] and `enum(a|b|c)` lists
+//! the members. `customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?`
+//!
+//! The snippets are derived here, once, so templates stay declarative: a template never decides
+//! how a `money` field is annotated, sampled or serialised; it prints what the field says.
+
+use serde::Serialize;
+
+use crate::names;
+
+/// The spec used when `fields` is omitted.
+pub const DEFAULT_FIELDS: &str =
+    "customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?";
+
+/// Field names the aggregate root defines itself, or that would break a generated layer
+/// (`metadata` and `registry` are reserved by SQLAlchemy's declarative base, `model_*` by pydantic).
+const RESERVED_FIELD_NAMES: &[&str] = &[
+    "id",
+    "archived_at",
+    "version",
+    "events",
+    "metadata",
+    "registry",
+    "self",
+    "cls",
+];
+
+/// The closed set of field types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Str,
+    Int,
+    Bool,
+    Decimal,
+    Datetime,
+    Date,
+    Uuid,
+    Email,
+    Money,
+    Enum,
+}
+
+/// How the allowed types are listed in error messages.
+pub const ALLOWED_TYPES: &str = "str, int, bool, decimal, datetime, date, uuid, email, money, enum(a|b|…), each optionally followed by `?`";
+
+impl Kind {
+    fn parse(word: &str) -> Option<Self> {
+        Some(match word {
+            "str" => Self::Str,
+            "int" => Self::Int,
+            "bool" => Self::Bool,
+            "decimal" => Self::Decimal,
+            "datetime" => Self::Datetime,
+            "date" => Self::Date,
+            "uuid" => Self::Uuid,
+            "email" => Self::Email,
+            "money" => Self::Money,
+            _ => return None,
+        })
+    }
+}
+
+/// One enum member: `PENDING = "pending"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnumValue {
+    pub name: String,
+    pub value: String,
+}
+
+/// A field as the spec states it, before the model gives it its snippets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub name: String,
+    pub kind: Kind,
+    pub optional: bool,
+    pub enum_values: Vec<String>,
+}
+
+/// A problem with one item of the spec; `item` is the item's text, 1-based `position` its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub position: usize,
+    pub item: String,
+    pub message: String,
+}
+
+/// Parses a whole spec, reporting every bad item rather than the first.
+pub fn parse_spec(spec: &str) -> Result<Vec<FieldSpec>, Vec<FieldProblem>> {
+    let mut fields: Vec<FieldSpec> = Vec::new();
+    let mut problems = Vec::new();
+    let items = split_items(spec);
+    if items.iter().all(|item| item.trim().is_empty()) {
+        problems.push(FieldProblem {
+            position: 1,
+            item: spec.to_owned(),
+            message: "the spec names no field; write `name:type` items separated by commas".into(),
+        });
+        return Err(problems);
+    }
+    for (index, raw) in items.iter().enumerate() {
+        let item = raw.trim();
+        let problem = |message: String| FieldProblem {
+            position: index + 1,
+            item: item.to_owned(),
+            message,
+        };
+        match parse_item(item) {
+            Ok(field) if fields.iter().any(|f| f.name == field.name) => {
+                problems.push(problem(format!("field `{}` is listed twice", field.name)));
+            }
+            Ok(field) => fields.push(field),
+            Err(message) => problems.push(problem(message)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(fields)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Splits on commas outside `enum(...)` parentheses.
+fn split_items(spec: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let mut depth = 0_i32;
+    let mut start = 0;
+    for (i, c) in spec.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&spec[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&spec[start..]);
+    items
+}
+
+fn parse_item(item: &str) -> Result<FieldSpec, String> {
+    let Some((name, ty)) = item.split_once(':') else {
+        return Err(format!(
+            "expected `name:type`, found `{item}`; types: {ALLOWED_TYPES}"
+        ));
+    };
+    let (name, ty) = (name.trim(), ty.trim());
+    if let Err(problem) = names::check_snake(name) {
+        return Err(format!("field name `{name}` is {}", problem.describe()));
+    }
+    if RESERVED_FIELD_NAMES.contains(&name) || name.starts_with("model_") {
+        return Err(format!(
+            "field name `{name}` is reserved (the aggregate root defines `id`, `archived_at` and `version`; \
+             `metadata`, `registry` and `model_*` clash with SQLAlchemy or pydantic)"
+        ));
+    }
+    let (ty, optional) = match ty.strip_suffix('?') {
+        Some(inner) => (inner.trim_end(), true),
+        None => (ty, false),
+    };
+    if let Some(members) = ty
+        .strip_prefix("enum(")
+        .and_then(|rest| rest.strip_suffix(')'))
+    {
+        let values: Vec<String> = members.split('|').map(|v| v.trim().to_owned()).collect();
+        for value in &values {
+            if !names::is_snake_identifier(value) {
+                return Err(format!(
+                    "enum member `{value}` of field `{name}` must be lowercase snake_case (e.g. `enum(pending|paid)`)"
+                ));
+            }
+        }
+        if let Some(dup) = values
+            .iter()
+            .enumerate()
+            .find(|(i, v)| values[..*i].contains(v))
+        {
+            return Err(format!(
+                "enum member `{}` of field `{name}` is listed twice",
+                dup.1
+            ));
+        }
+        return Ok(FieldSpec {
+            name: name.to_owned(),
+            kind: Kind::Enum,
+            optional,
+            enum_values: values,
+        });
+    }
+    let kind = Kind::parse(ty).ok_or_else(|| {
+        format!("field `{name}` has unknown type `{ty}`; allowed: {ALLOWED_TYPES}")
+    })?;
+    Ok(FieldSpec {
+        name: name.to_owned(),
+        kind,
+        optional,
+        enum_values: Vec::new(),
+    })
+}
+
+/// A field as templates see it: names in every case, flags, and ready-made Python snippets.
+#[derive(Debug, Clone, Serialize)]
+#[allow(clippy::struct_excessive_bools)] // one flag per kind is what `{{#if is_money}}` needs
+pub struct Field {
+    pub name: String,
+    pub pascal: String,
+    pub camel: String,
+    pub kebab: String,
+    pub upper: String,
+    pub title: String,
+    pub kind: Kind,
+    pub optional: bool,
+    pub required: bool,
+    pub is_str: bool,
+    pub is_int: bool,
+    pub is_bool: bool,
+    pub is_decimal: bool,
+    pub is_datetime: bool,
+    pub is_date: bool,
+    pub is_uuid: bool,
+    pub is_email: bool,
+    pub is_money: bool,
+    pub is_enum: bool,
+    /// `OrderStatus` for enum fields, empty otherwise.
+    pub enum_class: String,
+    pub enum_values: Vec<EnumValue>,
+    /// Domain annotation without `| None`: `Money`, `Email`, `OrderStatus`, `Decimal`, `str`, …
+    pub py_base_type: String,
+    /// Domain annotation: `Money | None` for an optional money field.
+    pub py_type: String,
+    /// pydantic DTO / HTTP schema annotation without `| None`: emails are `str`, money is `MoneyDTO`.
+    pub dto_base_type: String,
+    /// pydantic annotation, with `| None` when optional.
+    pub dto_type: String,
+    /// A valid domain value as a Python expression, for factories and tests.
+    pub sample: String,
+    /// A second valid domain value, different from `sample`.
+    pub sample_alt: String,
+    /// The JSON text of `sample` as the HTTP API accepts it.
+    pub json_sample: String,
+    /// The domain value built from the DTO attribute `dto.<name>` (use cases name their input `dto`):
+    /// `Email(dto.customer_email)`, `dto.total.to_domain()`, `None if dto.x is None else …`.
+    pub to_domain: String,
+    /// The DTO value read from the aggregate attribute `<entity_snake>.<name>`:
+    /// `order.customer_email.value`, `MoneyDTO.from_domain(order.total)`.
+    pub from_domain: String,
+    /// A valid DTO value as a Python expression (the DTO-level twin of `sample`).
+    pub dto_sample: String,
+    /// The default after `name: type = ` in the test factory dataclass: a literal such as `1`, or
+    /// `field(default_factory=lambda: Money(Decimal("10.00"), "EUR"))` for values built by a call.
+    pub factory_default: String,
+}
+
+impl Field {
+    /// Gives a parsed spec its names and snippets; `entity` is the aggregate root's class name.
+    pub fn new(spec: &FieldSpec, entity: &str) -> Self {
+        let kind = spec.kind;
+        let pascal = names::pascal(&spec.name);
+        let enum_class = if kind == Kind::Enum {
+            format!("{entity}{pascal}")
+        } else {
+            String::new()
+        };
+        let enum_values: Vec<EnumValue> = spec
+            .enum_values
+            .iter()
+            .map(|value| EnumValue {
+                name: names::upper(value),
+                value: value.clone(),
+            })
+            .collect();
+        let title = names::title(&spec.name);
+        let py_base_type = match kind {
+            Kind::Str => "str",
+            Kind::Int => "int",
+            Kind::Bool => "bool",
+            Kind::Decimal => "Decimal",
+            Kind::Datetime => "datetime",
+            Kind::Date => "date",
+            Kind::Uuid => "UUID",
+            Kind::Email => "Email",
+            Kind::Money => "Money",
+            Kind::Enum => &enum_class,
+        }
+        .to_owned();
+        let dto_base_type = match kind {
+            Kind::Email => "str".to_owned(),
+            Kind::Money => "MoneyDTO".to_owned(),
+            _ => py_base_type.clone(),
+        };
+        let with_none = |ty: &str| {
+            if spec.optional {
+                format!("{ty} | None")
+            } else {
+                ty.to_owned()
+            }
+        };
+        let (sample, sample_alt, json_sample) = samples(kind, &title, &enum_class, &enum_values);
+        let conversions = conversions(
+            kind,
+            spec.optional,
+            &spec.name,
+            &names::snake(entity),
+            &sample,
+        );
+        Self {
+            name: spec.name.clone(),
+            camel: names::camel(&spec.name),
+            kebab: names::kebab(&spec.name),
+            upper: names::upper(&spec.name),
+            title,
+            kind,
+            optional: spec.optional,
+            required: !spec.optional,
+            is_str: kind == Kind::Str,
+            is_int: kind == Kind::Int,
+            is_bool: kind == Kind::Bool,
+            is_decimal: kind == Kind::Decimal,
+            is_datetime: kind == Kind::Datetime,
+            is_date: kind == Kind::Date,
+            is_uuid: kind == Kind::Uuid,
+            is_email: kind == Kind::Email,
+            is_money: kind == Kind::Money,
+            is_enum: kind == Kind::Enum,
+            py_type: with_none(&py_base_type),
+            dto_type: with_none(&dto_base_type),
+            py_base_type,
+            dto_base_type,
+            enum_class,
+            enum_values,
+            sample,
+            sample_alt,
+            json_sample,
+            to_domain: conversions.to_domain,
+            from_domain: conversions.from_domain,
+            dto_sample: conversions.dto_sample,
+            factory_default: conversions.factory_default,
+            pascal,
+        }
+    }
+}
+
+/// The DTO ↔ domain snippets of a field (see the `Field` members of the same names).
+struct Conversions {
+    to_domain: String,
+    from_domain: String,
+    dto_sample: String,
+    factory_default: String,
+}
+
+fn conversions(
+    kind: Kind,
+    optional: bool,
+    name: &str,
+    entity_snake: &str,
+    sample: &str,
+) -> Conversions {
+    let dto_attr = format!("dto.{name}");
+    let entity_attr = format!("{entity_snake}.{name}");
+    let convert = |attr: &str, expr: String| {
+        if optional {
+            format!("None if {attr} is None else {expr}")
+        } else {
+            expr
+        }
+    };
+    let (to_domain, from_domain) = match kind {
+        Kind::Email => (
+            convert(&dto_attr, format!("Email({dto_attr})")),
+            convert(&entity_attr, format!("{entity_attr}.value")),
+        ),
+        Kind::Money => (
+            convert(&dto_attr, format!("{dto_attr}.to_domain()")),
+            convert(&entity_attr, format!("MoneyDTO.from_domain({entity_attr})")),
+        ),
+        _ => (dto_attr.clone(), entity_attr.clone()),
+    };
+    let dto_sample = match kind {
+        Kind::Email => sample
+            .trim_start_matches("Email(")
+            .trim_end_matches(')')
+            .to_owned(),
+        Kind::Money => "MoneyDTO(amount=Decimal(\"10.00\"), currency=\"EUR\")".to_owned(),
+        _ => sample.to_owned(),
+    };
+    let literal = matches!(kind, Kind::Str | Kind::Int | Kind::Bool | Kind::Enum);
+    let factory_default = if literal {
+        sample.to_owned()
+    } else {
+        format!("field(default_factory=lambda: {sample})")
+    };
+    Conversions {
+        to_domain,
+        from_domain,
+        dto_sample,
+        factory_default,
+    }
+}
+
+/// `(sample, sample_alt, json_sample)` for a field.
+fn samples(
+    kind: Kind,
+    title: &str,
+    enum_class: &str,
+    values: &[EnumValue],
+) -> (String, String, String) {
+    let owned = |a: &str, b: &str, j: &str| (a.to_owned(), b.to_owned(), j.to_owned());
+    match kind {
+        Kind::Str => (
+            format!("\"{title} 1\""),
+            format!("\"{title} 2\""),
+            format!("\"{title} 1\""),
+        ),
+        Kind::Int => owned("1", "2", "1"),
+        Kind::Bool => owned("True", "False", "true"),
+        Kind::Decimal => owned("Decimal(\"1.50\")", "Decimal(\"2.25\")", "\"1.50\""),
+        Kind::Datetime => owned(
+            "datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)",
+            "datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)",
+            "\"2024-01-02T03:04:05Z\"",
+        ),
+        Kind::Date => owned("date(2024, 1, 2)", "date(2024, 2, 3)", "\"2024-01-02\""),
+        Kind::Uuid => owned(
+            "UUID(\"00000000-0000-4000-8000-000000000001\")",
+            "UUID(\"00000000-0000-4000-8000-000000000002\")",
+            "\"00000000-0000-4000-8000-000000000001\"",
+        ),
+        Kind::Email => owned(
+            "Email(\"ada@example.com\")",
+            "Email(\"grace@example.com\")",
+            "\"ada@example.com\"",
+        ),
+        Kind::Money => owned(
+            "Money(Decimal(\"10.00\"), \"EUR\")",
+            "Money(Decimal(\"12.50\"), \"EUR\")",
+            "{\"amount\": \"10.00\", \"currency\": \"EUR\"}",
+        ),
+        Kind::Enum => {
+            let first = &values[0];
+            let second = values.get(1).unwrap_or(first);
+            (
+                format!("{enum_class}.{}", first.name),
+                format!("{enum_class}.{}", second.name),
+                format!("\"{}\"", first.value),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_default_spec() {
+        let fields = parse_spec(DEFAULT_FIELDS).unwrap();
+        let summary: Vec<_> = fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.kind, f.optional))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("customer_email", Kind::Email, false),
+                ("total", Kind::Money, false),
+                ("status", Kind::Enum, false),
+                ("note", Kind::Str, true),
+            ]
+        );
+        assert_eq!(fields[2].enum_values, ["pending", "paid", "cancelled"]);
+    }
+
+    #[test]
+    fn reports_every_bad_item() {
+        let problems =
+            parse_spec("ok:str,bad,x:float,class:int,id:uuid,s:enum(A|b),ok:int").unwrap_err();
+        let messages: Vec<_> = problems
+            .iter()
+            .map(|p| (p.position, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    2,
+                    "expected `name:type`, found `bad`; types: str, int, bool, decimal, datetime, date, uuid, email, money, enum(a|b|…), each optionally followed by `?`"
+                ),
+                (
+                    3,
+                    "field `x` has unknown type `float`; allowed: str, int, bool, decimal, datetime, date, uuid, email, money, enum(a|b|…), each optionally followed by `?`"
+                ),
+                (4, "field name `class` is a Python keyword"),
+                (
+                    5,
+                    "field name `id` is reserved (the aggregate root defines `id`, `archived_at` and `version`; `metadata`, `registry` and `model_*` clash with SQLAlchemy or pydantic)"
+                ),
+                (
+                    6,
+                    "enum member `A` of field `s` must be lowercase snake_case (e.g. `enum(pending|paid)`)"
+                ),
+                (7, "field `ok` is listed twice"),
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_spec_is_an_error() {
+        assert_eq!(parse_spec(" ").unwrap_err()[0].position, 1);
+    }
+
+    #[test]
+    fn snippets_for_an_optional_money_field() {
+        let spec = &parse_spec("total:money?").unwrap()[0];
+        let field = Field::new(spec, "Order");
+        assert_eq!(field.py_type, "Money | None");
+        assert_eq!(field.dto_type, "MoneyDTO | None");
+        assert_eq!(field.sample, "Money(Decimal(\"10.00\"), \"EUR\")");
+        assert!(field.is_money && field.optional && !field.required);
+        assert_eq!(
+            field.to_domain,
+            "None if dto.total is None else dto.total.to_domain()"
+        );
+        assert_eq!(
+            field.from_domain,
+            "None if order.total is None else MoneyDTO.from_domain(order.total)"
+        );
+        assert_eq!(
+            field.dto_sample,
+            "MoneyDTO(amount=Decimal(\"10.00\"), currency=\"EUR\")"
+        );
+        assert_eq!(
+            field.factory_default,
+            "field(default_factory=lambda: Money(Decimal(\"10.00\"), \"EUR\"))"
+        );
+    }
+
+    #[test]
+    fn snippets_for_email_and_plain_fields() {
+        let fields = parse_spec("customer_email:email,count:int").unwrap();
+        let email = Field::new(&fields[0], "OrderLine");
+        assert_eq!(email.to_domain, "Email(dto.customer_email)");
+        assert_eq!(email.from_domain, "order_line.customer_email.value");
+        assert_eq!(email.dto_sample, "\"ada@example.com\"");
+        let count = Field::new(&fields[1], "OrderLine");
+        assert_eq!(
+            (count.to_domain.as_str(), count.from_domain.as_str()),
+            ("dto.count", "order_line.count")
+        );
+        assert_eq!(count.factory_default, "1");
+    }
+
+    #[test]
+    fn enum_fields_get_a_class_named_after_the_entity() {
+        let spec = &parse_spec("status:enum(pending|paid)").unwrap()[0];
+        let field = Field::new(spec, "Order");
+        assert_eq!(field.enum_class, "OrderStatus");
+        assert_eq!(field.sample, "OrderStatus.PENDING");
+        assert_eq!(field.sample_alt, "OrderStatus.PAID");
+        assert_eq!(
+            field.enum_values[1],
+            EnumValue {
+                name: "PAID".into(),
+                value: "paid".into()
+            }
+        );
+    }
+}

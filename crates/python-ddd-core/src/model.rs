@@ -1,0 +1,247 @@
+//! Stage 3, model: the typed view templates render from. Every name in every case is derived here,
+//! once, so templates never compute names (see `docs/dev/architecture.md` for the full contract).
+
+use serde::Serialize;
+
+use crate::fields::{EnumValue, Field, Kind};
+use crate::names;
+use crate::options::{Api, EventBus, Persistence, ProjectLayout};
+use crate::validate::ValidDomain;
+
+/// The `domain` generator's template context.
+#[derive(Debug, Clone, Serialize)]
+#[allow(clippy::struct_excessive_bools)] // flags are what `{{#if}}` reads
+pub struct DomainModel {
+    pub name: String,
+    pub name_pascal: String,
+    pub name_kebab: String,
+    pub name_upper: String,
+    pub name_title: String,
+    pub entity: String,
+    pub entity_snake: String,
+    pub entity_kebab: String,
+    pub entity_upper: String,
+    pub entity_title: String,
+    pub entity_plural_snake: String,
+    pub entity_plural_kebab: String,
+    pub entity_plural_pascal: String,
+    pub domain_pkg: String,
+    pub application_pkg: String,
+    pub infrastructure_pkg: String,
+    pub api_pkg: String,
+    /// The context folder relative to the workspace root: `libs/orders`.
+    pub root: String,
+    /// From `root` back to the workspace root: `../..`.
+    pub root_to_workspace: String,
+    pub directory: String,
+    pub project_name: String,
+    pub projects: Projects,
+    pub tags: Vec<String>,
+    pub persistence: &'static str,
+    pub sqlalchemy: bool,
+    pub memory_persistence: bool,
+    pub event_bus: &'static str,
+    pub kafka: bool,
+    pub api: &'static str,
+    pub fastapi: bool,
+    pub project_layout: &'static str,
+    pub single_project: bool,
+    pub per_layer: bool,
+    pub fields: Vec<Field>,
+    pub enums: Vec<EnumModel>,
+    pub uses: Uses,
+    /// The `fields` spec as given (or the default), for docs.
+    pub fields_spec: String,
+}
+
+/// Nx project names in the per-layer layout.
+#[derive(Debug, Clone, Serialize)]
+pub struct Projects {
+    pub domain: String,
+    pub application: String,
+    pub infrastructure: String,
+    pub interface: String,
+}
+
+/// An enum class generated for an enum field.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumModel {
+    pub class: String,
+    pub field: String,
+    pub values: Vec<EnumValue>,
+}
+
+/// Which field kinds occur, so templates import only what they use.
+#[derive(Debug, Clone, Default, Serialize)]
+#[allow(clippy::struct_excessive_bools)]
+pub struct Uses {
+    pub str: bool,
+    pub int: bool,
+    pub bool: bool,
+    pub decimal: bool,
+    pub datetime: bool,
+    pub date: bool,
+    pub uuid: bool,
+    pub email: bool,
+    pub money: bool,
+    #[serde(rename = "enum")]
+    pub enum_: bool,
+    pub optional: bool,
+}
+
+impl DomainModel {
+    pub fn new(valid: &ValidDomain) -> Self {
+        let options = &valid.options;
+        let name = options.name.clone();
+        let entity = valid.entity.clone();
+        let entity_snake = names::snake(&entity);
+        let entity_plural_snake = names::plural(&entity_snake);
+        let root = format!("{}/{}", options.directory, name);
+        let root_to_workspace = vec![".."; root.split('/').count()].join("/");
+        let fields: Vec<Field> = valid
+            .fields
+            .iter()
+            .map(|spec| Field::new(spec, &entity))
+            .collect();
+        let enums = fields
+            .iter()
+            .filter(|f| f.is_enum)
+            .map(|f| EnumModel {
+                class: f.enum_class.clone(),
+                field: f.name.clone(),
+                values: f.enum_values.clone(),
+            })
+            .collect();
+        let has = |kind: Kind| fields.iter().any(|f| f.kind == kind);
+        let uses = Uses {
+            str: has(Kind::Str),
+            int: has(Kind::Int),
+            bool: has(Kind::Bool),
+            decimal: has(Kind::Decimal),
+            datetime: has(Kind::Datetime),
+            date: has(Kind::Date),
+            uuid: has(Kind::Uuid),
+            email: has(Kind::Email),
+            money: has(Kind::Money),
+            enum_: has(Kind::Enum),
+            optional: fields.iter().any(|f| f.optional),
+        };
+        let kebab = names::kebab(&name);
+        let mut tags = vec![format!("scope:{kebab}")];
+        for tag in options
+            .tags
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+        {
+            if !tag.is_empty() && !tags.iter().any(|t| t == tag) {
+                tags.push(tag.to_owned());
+            }
+        }
+        Self {
+            name_pascal: names::pascal(&name),
+            name_upper: names::upper(&name),
+            name_title: names::title(&name),
+            entity_kebab: names::kebab(&entity_snake),
+            entity_upper: names::upper(&entity_snake),
+            entity_title: names::title(&entity_snake),
+            entity_plural_kebab: names::kebab(&entity_plural_snake),
+            entity_plural_pascal: names::pascal(&entity_plural_snake),
+            entity_plural_snake,
+            entity_snake,
+            entity,
+            domain_pkg: format!("{name}_domain"),
+            application_pkg: format!("{name}_application"),
+            infrastructure_pkg: format!("{name}_infrastructure"),
+            api_pkg: format!("{name}_api"),
+            root,
+            root_to_workspace,
+            directory: options.directory.clone(),
+            project_name: kebab.clone(),
+            projects: Projects {
+                domain: format!("{kebab}-domain"),
+                application: format!("{kebab}-application"),
+                infrastructure: format!("{kebab}-infrastructure"),
+                interface: format!("{kebab}-api"),
+            },
+            name_kebab: kebab,
+            tags,
+            persistence: options.persistence.as_str(),
+            sqlalchemy: options.persistence == Persistence::Sqlalchemy,
+            memory_persistence: options.persistence == Persistence::Memory,
+            event_bus: options.event_bus.as_str(),
+            kafka: options.event_bus == EventBus::Kafka,
+            api: options.api.as_str(),
+            fastapi: options.api == Api::Fastapi,
+            project_layout: options.project_layout.as_str(),
+            single_project: options.project_layout == ProjectLayout::Single,
+            per_layer: options.project_layout == ProjectLayout::PerLayer,
+            fields,
+            enums,
+            uses,
+            fields_spec: options
+                .fields
+                .clone()
+                .unwrap_or_else(|| crate::fields::DEFAULT_FIELDS.to_owned()),
+            name,
+        }
+    }
+
+    /// The template feature folders this model renders (see `docs/dev/architecture.md`).
+    pub fn features(&self) -> Vec<&'static str> {
+        let mut features = vec!["base"];
+        if self.sqlalchemy {
+            features.push("sqlalchemy");
+        }
+        if self.kafka {
+            features.push("kafka");
+        }
+        if self.fastapi {
+            features.push("fastapi");
+        }
+        features.push(if self.per_layer {
+            "per-layer"
+        } else {
+            "single"
+        });
+        features
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn names_in_every_case() {
+        let valid = crate::validate::domain(
+            &json!({ "name": "order_lines", "directory": "packages/sales" }),
+        )
+        .unwrap();
+        let model = DomainModel::new(&valid);
+        assert_eq!(model.entity, "OrderLine");
+        assert_eq!(model.entity_snake, "order_line");
+        assert_eq!(model.entity_plural_snake, "order_lines");
+        assert_eq!(model.entity_plural_kebab, "order-lines");
+        assert_eq!(model.name_kebab, "order-lines");
+        assert_eq!(model.root, "packages/sales/order_lines");
+        assert_eq!(model.root_to_workspace, "../../..");
+        assert_eq!(model.projects.interface, "order-lines-api");
+        assert_eq!(
+            model.features(),
+            ["base", "sqlalchemy", "fastapi", "single"]
+        );
+    }
+
+    #[test]
+    fn tags_are_deduplicated_after_the_scope() {
+        let valid = crate::validate::domain(
+            &json!({ "name": "orders", "tags": "team:a,scope:orders,team:a" }),
+        )
+        .unwrap();
+        assert_eq!(DomainModel::new(&valid).tags, ["scope:orders", "team:a"]);
+    }
+}

@@ -1,0 +1,195 @@
+//! Stage 1, options: the typed options of each generator. The JSON schema users, Nx and Nx Console
+//! see is generated from these types (`schema.rs`), so a doc comment here is the option's help text.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The generators this binary knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generator {
+    Domain,
+}
+
+impl Generator {
+    pub const ALL: &[Self] = &[Self::Domain];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Domain => "domain",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Domain => {
+                "A bounded context in hexagonal layers: domain, application, infrastructure and interface, with tests, docs and Nx wiring"
+            }
+        }
+    }
+
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::Domain => &["d", "ddd"],
+        }
+    }
+
+    /// Finds a generator by name or alias.
+    pub fn find(name: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|g| g.name() == name || g.aliases().contains(&name))
+    }
+}
+
+/// Options of the `domain` generator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(
+    title = "python-ddd domain",
+    description = "Generate a Python bounded context in domain-driven, hexagonal layers.",
+    extend("$id" = "PythonDddDomain", "cli" = "nx")
+)]
+pub struct DomainOptions {
+    /// The bounded context's name, in snake_case: it names the folder (`libs/orders`) and the
+    /// packages (`orders_domain`, `orders_application`, …).
+    #[schemars(
+        regex(pattern = r"^[a-z][a-z0-9_]*$"),
+        length(min = 1, max = 64),
+        extend(
+            "$default" = { "$source": "argv", "index": 0 },
+            "x-prompt" = "What is the bounded context called (snake_case, e.g. orders)?",
+            "x-priority" = "important"
+        )
+    )]
+    pub name: String,
+
+    /// The folder, relative to the workspace root, that holds the context's folder.
+    #[serde(default = "default_directory")]
+    #[schemars(length(min = 1, max = 200), extend("x-priority" = "important"))]
+    pub directory: String,
+
+    /// The aggregate root's class name, in PascalCase. Default: the singular of `name` (`orders` → `Order`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"))]
+    pub entity: Option<String>,
+
+    /// The aggregate root's fields: `name:type[?]` separated by commas, types str, int, bool,
+    /// decimal, datetime, date, uuid, email, money, enum(a|b|c); `?` makes a field optional.
+    /// Default: `customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        length(min = 1, max = 20000),
+        extend("x-hint" = "customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?")
+    )]
+    pub fields: Option<String>,
+
+    /// Where aggregates are stored: async SQLAlchemy 2 (SQLite by default, PostgreSQL by URL, with
+    /// Alembic migrations) or in memory only.
+    #[serde(default)]
+    #[schemars(extend("x-priority" = "important"))]
+    pub persistence: Persistence,
+
+    /// How domain events are published: an asyncio in-process bus, or Kafka (aiokafka) besides it.
+    #[serde(default)]
+    pub event_bus: EventBus,
+
+    /// The delivery interface: a FastAPI app with routers and problem responses, or none.
+    #[serde(default)]
+    pub api: Api,
+
+    /// One Nx project for the whole context, or one Nx project per layer (tagged `type:<layer>`).
+    #[serde(default)]
+    pub project_layout: ProjectLayout,
+
+    /// Extra Nx tags, comma separated (`scope:<name>` is always added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9:_./@-]+(,[A-Za-z0-9:_./@-]+)*$"))]
+    pub tags: Option<String>,
+
+    /// Overwrite generated files you edited, when the generator would change them. Review the
+    /// preview of `--dry-run` first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[schemars(extend("default" = false))]
+    pub force: bool,
+}
+
+fn default_directory() -> String {
+    "libs".to_owned()
+}
+
+/// Where aggregates are stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(inline)]
+pub enum Persistence {
+    #[default]
+    Sqlalchemy,
+    Memory,
+}
+
+/// How domain events are published.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(inline)]
+pub enum EventBus {
+    #[default]
+    Memory,
+    Kafka,
+}
+
+/// The delivery interface.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(inline)]
+pub enum Api {
+    #[default]
+    Fastapi,
+    None,
+}
+
+/// How the context is split into Nx projects.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(inline)]
+pub enum ProjectLayout {
+    #[default]
+    Single,
+    PerLayer,
+}
+
+impl Persistence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlalchemy => "sqlalchemy",
+            Self::Memory => "memory",
+        }
+    }
+}
+
+impl EventBus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Memory => "memory",
+            Self::Kafka => "kafka",
+        }
+    }
+}
+
+impl Api {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fastapi => "fastapi",
+            Self::None => "none",
+        }
+    }
+}
+
+impl ProjectLayout {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Single => "single",
+            Self::PerLayer => "per-layer",
+        }
+    }
+}

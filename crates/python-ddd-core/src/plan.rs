@@ -1,0 +1,358 @@
+//! Stage 6, plan: what a run would do to each file, given what exists and the previous manifest.
+//!
+//! | on disk                         | previous manifest says   | new content      | action     |
+//! |---------------------------------|--------------------------|------------------|------------|
+//! | missing                         | —                        | —                | create     |
+//! | equal to the new content        | —                        | —                | unchanged  |
+//! | equal to what we last generated | —                        | differs          | update     |
+//! | edited by the user              | we generated X           | still X          | kept       |
+//! | edited by the user              | we generated X           | now Y            | conflict   |
+//! | not ours (no manifest entry)    | —                        | differs          | conflict   |
+//! | ours, unedited, no longer generated                        | —                | delete     |
+//! | ours, edited, no longer generated                          | —                | kept       |
+//!
+//! `force` turns conflicts into updates. The manifest itself is always rewritten, never a conflict.
+
+use serde::Serialize;
+
+use crate::diff;
+use crate::error::Error;
+use crate::manifest::{self, Manifest};
+use crate::tree::Tree;
+
+/// Where a plan reads what exists: the disk (`apply::Workspace`) or the Nx tree's files.
+pub trait Source {
+    /// The text of the file at a workspace-relative path, `None` when there is none.
+    fn read(&self, path: &str) -> Result<Option<String>, Error>;
+}
+
+impl Source for std::collections::BTreeMap<String, String> {
+    fn read(&self, path: &str) -> Result<Option<String>, Error> {
+        Ok(self.get(path).cloned())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Create,
+    Update,
+    Unchanged,
+    Kept,
+    Conflict,
+    Delete,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Unchanged => "unchanged",
+            Self::Kept => "kept",
+            Self::Conflict => "conflict",
+            Self::Delete => "delete",
+        }
+    }
+
+    /// Whether applying the plan touches the file.
+    pub fn writes(self) -> bool {
+        matches!(self, Self::Create | Self::Update | Self::Delete)
+    }
+}
+
+/// One file's fate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Workspace-relative path.
+    pub path: String,
+    pub action: Action,
+    /// What exists now.
+    pub current: Option<String>,
+    /// What the generator wants (`None` for a delete).
+    pub generated: Option<String>,
+    /// A conflict that `force` turned into an update.
+    pub forced: bool,
+}
+
+impl Entry {
+    /// The unified diff current → generated (headers only for an empty new file).
+    pub fn diff(&self) -> String {
+        diff::unified(
+            &format!("a/{}", self.path),
+            self.current.as_deref(),
+            &format!("b/{}", self.path),
+            match self.action {
+                Action::Delete => None,
+                _ => self.generated.as_deref(),
+            },
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The context folder, workspace-relative.
+    pub root: String,
+    pub entries: Vec<Entry>,
+}
+
+/// Counts per action, in a fixed order for summaries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub create: usize,
+    pub update: usize,
+    pub unchanged: usize,
+    pub kept: usize,
+    pub conflict: usize,
+    pub delete: usize,
+}
+
+impl Plan {
+    pub fn conflicts(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|e| e.action == Action::Conflict)
+    }
+
+    pub fn has_conflicts(&self) -> bool {
+        self.conflicts().next().is_some()
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for entry in &self.entries {
+            *match entry.action {
+                Action::Create => &mut summary.create,
+                Action::Update => &mut summary.update,
+                Action::Unchanged => &mut summary.unchanged,
+                Action::Kept => &mut summary.kept,
+                Action::Conflict => &mut summary.conflict,
+                Action::Delete => &mut summary.delete,
+            } += 1;
+        }
+        summary
+    }
+}
+
+/// Plans `tree` (which includes the new manifest at `<root>/.python-ddd.json`) against `source`.
+pub fn plan(root: &str, tree: &Tree, source: &dyn Source, force: bool) -> Result<Plan, Error> {
+    let manifest_path = format!("{root}/{}", manifest::FILE_NAME);
+    let previous = source
+        .read(&manifest_path)?
+        .map(|text| Manifest::parse(&manifest_path, &text))
+        .transpose()?;
+    let last_generated = |path: &str| {
+        let relative = path.strip_prefix(root)?.strip_prefix('/')?;
+        previous.as_ref()?.files.get(relative).map(String::as_str)
+    };
+
+    let mut entries = Vec::with_capacity(tree.len());
+    for (path, generated) in tree.iter() {
+        let current = source.read(path)?;
+        let mut forced = false;
+        let action = match current.as_deref() {
+            None => Action::Create,
+            Some(current) if current == generated => Action::Unchanged,
+            Some(_) if path == manifest_path => Action::Update,
+            Some(current) => match last_generated(path) {
+                Some(last) if last == manifest::hash(current) => Action::Update,
+                Some(last) if last == manifest::hash(generated) => Action::Kept,
+                _ if force => {
+                    forced = true;
+                    Action::Update
+                }
+                _ => Action::Conflict,
+            },
+        };
+        entries.push(Entry {
+            path: path.to_owned(),
+            action,
+            current,
+            generated: Some(generated.to_owned()),
+            forced,
+        });
+    }
+
+    if let Some(previous) = &previous {
+        for (relative, last) in &previous.files {
+            let path = format!("{root}/{relative}");
+            if tree.get(&path).is_some() {
+                continue;
+            }
+            let Some(current) = source.read(&path)? else {
+                continue;
+            };
+            let action = if manifest::hash(&current) == *last {
+                Action::Delete
+            } else {
+                Action::Kept
+            };
+            entries.push(Entry {
+                path,
+                action,
+                current: Some(current),
+                generated: None,
+                forced: false,
+            });
+        }
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    Ok(Plan {
+        root: root.to_owned(),
+        entries,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    const ROOT: &str = "libs/orders";
+
+    fn tree(files: &[(&str, &str)], manifest_files: &[(&str, &str)]) -> Tree {
+        let mut tree = Tree::default();
+        for (path, content) in files {
+            tree.insert(format!("{ROOT}/{path}"), content);
+        }
+        tree.insert(
+            format!("{ROOT}/.python-ddd.json"),
+            &manifest_text(manifest_files),
+        );
+        tree
+    }
+
+    fn manifest_text(files: &[(&str, &str)]) -> String {
+        Manifest {
+            generator: "domain".into(),
+            version: "test".into(),
+            options: serde_json::json!({}),
+            files: files
+                .iter()
+                .map(|(p, c)| ((*p).to_owned(), manifest::hash(&crate::tree::normalise(c))))
+                .collect(),
+        }
+        .to_text()
+    }
+
+    fn disk(files: &[(&str, &str)]) -> BTreeMap<String, String> {
+        files
+            .iter()
+            .map(|(p, c)| (format!("{ROOT}/{p}"), crate::tree::normalise(c)))
+            .collect()
+    }
+
+    fn actions(plan: &Plan) -> Vec<(&str, Action)> {
+        plan.entries
+            .iter()
+            .map(|e| (e.path.strip_prefix("libs/orders/").unwrap(), e.action))
+            .collect()
+    }
+
+    #[test]
+    fn fresh_run_creates_everything() {
+        let new = tree(&[("a.py", "a")], &[("a.py", "a")]);
+        let plan = plan(ROOT, &new, &BTreeMap::new(), false).unwrap();
+        assert_eq!(
+            actions(&plan),
+            [
+                (".python-ddd.json", Action::Create),
+                ("a.py", Action::Create)
+            ]
+        );
+    }
+
+    #[test]
+    fn rerun_is_unchanged() {
+        let new = tree(&[("a.py", "a")], &[("a.py", "a")]);
+        let mut existing = disk(&[("a.py", "a")]);
+        existing.insert(
+            format!("{ROOT}/.python-ddd.json"),
+            manifest_text(&[("a.py", "a")]),
+        );
+        let plan = plan(ROOT, &new, &existing, false).unwrap();
+        assert_eq!(
+            actions(&plan),
+            [
+                (".python-ddd.json", Action::Unchanged),
+                ("a.py", Action::Unchanged)
+            ]
+        );
+    }
+
+    #[test]
+    fn edits_are_kept_updates_applied_and_changes_to_edits_conflict() {
+        let mut existing = disk(&[
+            ("edited_same.py", "mine"),
+            ("edited_changed.py", "mine"),
+            ("pristine.py", "old"),
+            ("foreign.py", "theirs"),
+        ]);
+        existing.insert(
+            format!("{ROOT}/.python-ddd.json"),
+            manifest_text(&[
+                ("edited_same.py", "gen"),
+                ("edited_changed.py", "gen"),
+                ("pristine.py", "old"),
+                ("stale.py", "s"),
+                ("stale_edited.py", "s"),
+            ]),
+        );
+        existing.extend(disk(&[("stale.py", "s"), ("stale_edited.py", "mine")]));
+        let new = tree(
+            &[
+                ("edited_same.py", "gen"),
+                ("edited_changed.py", "gen2"),
+                ("pristine.py", "new"),
+                ("foreign.py", "ours"),
+            ],
+            &[],
+        );
+        let planned = plan(ROOT, &new, &existing, false).unwrap();
+        assert_eq!(
+            actions(&planned),
+            [
+                (".python-ddd.json", Action::Update),
+                ("edited_changed.py", Action::Conflict),
+                ("edited_same.py", Action::Kept),
+                ("foreign.py", Action::Conflict),
+                ("pristine.py", Action::Update),
+                ("stale.py", Action::Delete),
+                ("stale_edited.py", Action::Kept),
+            ]
+        );
+        assert_eq!(
+            planned.summary(),
+            Summary {
+                create: 0,
+                update: 2,
+                unchanged: 0,
+                kept: 2,
+                conflict: 2,
+                delete: 1
+            }
+        );
+
+        let forced = plan(ROOT, &new, &existing, true).unwrap();
+        assert!(!forced.has_conflicts());
+        assert!(
+            forced
+                .entries
+                .iter()
+                .filter(|e| e.forced)
+                .map(|e| e.path.as_str())
+                .eq(["libs/orders/edited_changed.py", "libs/orders/foreign.py"])
+        );
+    }
+
+    #[test]
+    fn a_broken_manifest_is_an_error() {
+        let mut existing = BTreeMap::new();
+        existing.insert(format!("{ROOT}/.python-ddd.json"), "{".to_owned());
+        let new = tree(&[], &[]);
+        assert!(matches!(
+            plan(ROOT, &new, &existing, false),
+            Err(Error::Manifest { .. })
+        ));
+    }
+}

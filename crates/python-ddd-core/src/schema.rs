@@ -1,0 +1,147 @@
+//! The JSON schema of each generator's options, generated from the Rust types in `options.rs`.
+//!
+//! Emitted as flat draft-07 (no `$ref`, enums inline) because that is what Nx's validator and
+//! Nx Console's form builder understand. The same text is committed under `schemas/` and copied
+//! into the npm package; a test fails with a diff when the committed copy is stale.
+
+use schemars::generate::SchemaSettings;
+use serde_json::Value;
+
+use crate::options::{DomainOptions, Generator};
+
+/// The schema as a JSON value.
+pub fn schema_value(generator: Generator) -> Value {
+    let generator_settings = SchemaSettings::draft07().into_generator();
+    let schema = match generator {
+        Generator::Domain => generator_settings.into_root_schema_for::<DomainOptions>(),
+    };
+    flatten_for_nx(schema.to_value())
+}
+
+/// Shapes schemars' output for Nx: `Option<T>` becomes plain `T` (an absent option is the null
+/// case; Nx Console renders `["string", "null"]` as an untyped box), doc-comment line breaks become
+/// spaces, and the top-level keys come first in the order schema files are usually read.
+fn flatten_for_nx(mut schema: Value) -> Value {
+    if let Some(properties) = schema["properties"].as_object_mut() {
+        for property in properties.values_mut() {
+            if let Some(types) = property["type"].as_array() {
+                let non_null: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+                if let [single] = non_null.as_slice() {
+                    property["type"] = single.clone();
+                }
+            }
+            if let Some(description) = property["description"].as_str() {
+                property["description"] = Value::String(description.replace('\n', " "));
+            }
+        }
+    }
+    let Value::Object(mut object) = schema else {
+        return schema;
+    };
+    let mut ordered = serde_json::Map::new();
+    for key in ["$schema", "$id", "cli", "title", "description", "type"] {
+        if let Some(value) = object.remove(key) {
+            ordered.insert(key.to_owned(), value);
+        }
+    }
+    ordered.extend(object);
+    Value::Object(ordered)
+}
+
+/// The schema as committed: pretty JSON, two-space indent, one trailing newline.
+pub fn schema_text(generator: Generator) -> String {
+    let mut text = serde_json::to_string_pretty(&schema_value(generator))
+        .expect("a serde_json::Value always serialises");
+    text.push('\n');
+    text
+}
+
+/// The file name under `schemas/`.
+pub fn schema_file_name(generator: Generator) -> String {
+    format!("{}.schema.json", generator.name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn domain() -> Value {
+        schema_value(Generator::Domain)
+    }
+
+    #[test]
+    fn is_flat_draft_07() {
+        let text = schema_text(Generator::Domain);
+        assert!(
+            !text.contains("$ref"),
+            "Nx Console cannot follow $ref:\n{text}"
+        );
+        assert!(!text.contains("definitions") && !text.contains("$defs"));
+        assert_eq!(
+            domain()["$schema"],
+            "http://json-schema.org/draft-07/schema#"
+        );
+        assert_eq!(domain()["additionalProperties"], false);
+        assert_eq!(domain()["required"], serde_json::json!(["name"]));
+    }
+
+    #[test]
+    fn name_is_the_first_positional_argument() {
+        let name = &domain()["properties"]["name"];
+        assert_eq!(
+            name["$default"],
+            serde_json::json!({ "$source": "argv", "index": 0 })
+        );
+        assert_eq!(name["pattern"], "^[a-z][a-z0-9_]*$");
+        assert!(name["x-prompt"].is_string());
+    }
+
+    #[test]
+    fn enums_are_inline_with_defaults() {
+        let properties = &domain()["properties"];
+        assert_eq!(
+            properties["persistence"]["enum"],
+            serde_json::json!(["sqlalchemy", "memory"])
+        );
+        assert_eq!(properties["persistence"]["default"], "sqlalchemy");
+        assert_eq!(
+            properties["eventBus"]["enum"],
+            serde_json::json!(["memory", "kafka"])
+        );
+        assert_eq!(
+            properties["api"]["enum"],
+            serde_json::json!(["fastapi", "none"])
+        );
+        assert_eq!(
+            properties["projectLayout"]["enum"],
+            serde_json::json!(["single", "per-layer"])
+        );
+        assert_eq!(properties["directory"]["default"], "libs");
+        assert_eq!(properties["force"]["default"], false);
+    }
+
+    /// The committed `schemas/*.schema.json` must equal what the types generate. Rewrite them with
+    /// `cargo run -p python-ddd -- schema --write schemas` (or `just schemas`).
+    #[test]
+    fn committed_schemas_are_fresh() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
+        for &generator in Generator::ALL {
+            let path = dir.join(schema_file_name(generator));
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            let fresh = schema_text(generator);
+            if committed != fresh {
+                let diff = crate::diff::unified(
+                    &format!("committed/{}", schema_file_name(generator)),
+                    Some(&committed),
+                    &format!("generated/{}", schema_file_name(generator)),
+                    Some(&fresh),
+                );
+                panic!(
+                    "`{}` is stale; rewrite it with `just schemas` \
+                     (cargo run -p python-ddd -- schema --write schemas):\n{diff}",
+                    path.display()
+                );
+            }
+        }
+    }
+}

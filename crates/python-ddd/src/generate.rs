@@ -1,0 +1,247 @@
+//! `python-ddd generate`: options → generation → plan against the disk → dry-run preview or apply.
+
+use anyhow::{Context, bail};
+use python_ddd_core::apply::Workspace;
+use python_ddd_core::plan::{Action, Plan};
+use python_ddd_core::{Failure, Generator, Problem, schema};
+use serde_json::{Map, Value, json};
+
+use crate::Status;
+use crate::args::{Format, GenerateArgs, options_from_words};
+use crate::output;
+
+pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
+    let Some(generator) = Generator::find(&args.generator) else {
+        let known: Vec<&str> = Generator::ALL.iter().map(|g| g.name()).collect();
+        let problem = Problem {
+            path: String::new(),
+            message: format!(
+                "unknown generator `{}`; available: {}",
+                args.generator,
+                known.join(", ")
+            ),
+        };
+        output::problems(args.format, &[problem]);
+        return Ok(Status::Invalid);
+    };
+    let schema = schema::schema_value(generator);
+    let booleans: Vec<&str> = schema["properties"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, property)| property["type"] == "boolean")
+        .map(|(key, _)| key.as_str())
+        .collect();
+    let (word_options, flags) = match options_from_words(&args.words, &booleans) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            output::problems(
+                args.format,
+                &[Problem {
+                    path: String::new(),
+                    message: error.to_string(),
+                }],
+            );
+            return Ok(Status::Invalid);
+        }
+    };
+    let format = flags.format.unwrap_or(args.format);
+    let dry_run = args.dry_run || flags.dry_run;
+    let root = flags.root.as_ref().unwrap_or(&args.root);
+
+    let mut options = match base_options(
+        flags.options_file.as_ref().or(args.options_file.as_ref()),
+        flags
+            .options_json
+            .as_deref()
+            .or(args.options_json.as_deref()),
+    ) {
+        Ok(options) => options,
+        Err(error) => {
+            output::problems(
+                format,
+                &[Problem {
+                    path: String::new(),
+                    message: format!("{error:#}"),
+                }],
+            );
+            return Ok(Status::Invalid);
+        }
+    };
+    options.extend(word_options);
+
+    let generation = match python_ddd_core::generate(generator, &Value::Object(options)) {
+        Ok(generation) => generation,
+        Err(Failure::Invalid(problems)) => {
+            output::problems(format, &problems);
+            return Ok(Status::Invalid);
+        }
+        Err(Failure::Error(error)) => return Err(error.into()),
+    };
+    let workspace = Workspace::open(root)?;
+    let plan = generation.plan(&workspace)?;
+
+    if dry_run {
+        preview(format, &plan)?;
+        return Ok(if plan.has_conflicts() {
+            Status::Conflict
+        } else {
+            Status::Success
+        });
+    }
+    if plan.has_conflicts() {
+        conflicts(format, &plan);
+        return Ok(Status::Conflict);
+    }
+    workspace.apply(&plan)?;
+    report(format, &plan, workspace.root())?;
+    Ok(Status::Success)
+}
+
+/// The options object from `--options-file` or `--options-json`, or an empty one.
+fn base_options(
+    file: Option<&std::path::PathBuf>,
+    json: Option<&str>,
+) -> anyhow::Result<Map<String, Value>> {
+    let (text, origin) = match (file, json) {
+        (Some(file), _) => (
+            std::fs::read_to_string(file)
+                .with_context(|| format!("failed to read `{}`", file.display()))?,
+            format!("`{}`", file.display()),
+        ),
+        (None, Some(json)) => (json.to_owned(), "`--options-json`".to_owned()),
+        (None, None) => return Ok(Map::new()),
+    };
+    match serde_json::from_str(&text).with_context(|| format!("{origin} is not valid JSON"))? {
+        Value::Object(options) => Ok(options),
+        other => bail!("{origin} must hold a JSON object of options, not `{other}`"),
+    }
+}
+
+fn label(action: Action) -> &'static str {
+    match action {
+        Action::Create => "CREATE",
+        Action::Update => "UPDATE",
+        Action::Unchanged => "UNCHANGED",
+        Action::Kept => "KEPT",
+        Action::Conflict => "CONFLICT",
+        Action::Delete => "DELETE",
+    }
+}
+
+fn summary_line(plan: &Plan) -> String {
+    let s = plan.summary();
+    format!(
+        "{} created, {} updated, {} unchanged, {} kept, {} deleted, {} conflicts",
+        s.create, s.update, s.unchanged, s.kept, s.delete, s.conflict
+    )
+}
+
+fn entries_json(plan: &Plan, with_diffs: bool) -> Vec<Value> {
+    plan.entries
+        .iter()
+        .map(|entry| {
+            let mut value = json!({ "path": entry.path, "action": entry.action });
+            if entry.forced {
+                value["forced"] = Value::Bool(true);
+            }
+            if with_diffs && (entry.action.writes() || entry.action == Action::Conflict) {
+                value["diff"] = Value::String(entry.diff());
+            }
+            value
+        })
+        .collect()
+}
+
+fn preview(format: Format, plan: &Plan) -> anyhow::Result<()> {
+    match format {
+        Format::Json => output::print_json(&json!({
+            "status": if plan.has_conflicts() { "conflict" } else { "ok" },
+            "dryRun": true,
+            "root": plan.root,
+            "files": entries_json(plan, true),
+            "summary": plan.summary(),
+        })),
+        Format::Human => {
+            let mut text = String::new();
+            for entry in plan
+                .entries
+                .iter()
+                .filter(|e| e.action.writes() || e.action == Action::Conflict)
+            {
+                text.push_str(&entry.diff());
+            }
+            text.push_str(&format!(
+                "dry run: {}; nothing written\n",
+                summary_line(plan)
+            ));
+            if plan.has_conflicts() {
+                text.push_str(&conflict_advice(plan));
+            }
+            output::print(&text)
+        }
+    }
+}
+
+fn conflict_advice(plan: &Plan) -> String {
+    let mut text = format!(
+        "{} file(s) you edited would be overwritten by this run:\n",
+        plan.summary().conflict
+    );
+    for entry in plan.conflicts() {
+        text.push_str(&format!("  {}\n", entry.path));
+    }
+    text.push_str("Review the changes with `--dry-run`, then re-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n");
+    text
+}
+
+fn conflicts(format: Format, plan: &Plan) {
+    match format {
+        Format::Json => output::eprint_json(&json!({
+            "status": "conflict",
+            "root": plan.root,
+            "files": entries_json(plan, false),
+            "conflicts": plan.conflicts().map(|e| e.path.as_str()).collect::<Vec<_>>(),
+        })),
+        Format::Human => output::eprint(
+            &format!("error: nothing was written. {}", conflict_advice(plan)).trim_end(),
+        ),
+    }
+}
+
+fn report(format: Format, plan: &Plan, root: &std::path::Path) -> anyhow::Result<()> {
+    match format {
+        Format::Json => output::print_json(&json!({
+            "status": "ok",
+            "dryRun": false,
+            "root": plan.root,
+            "files": entries_json(plan, false),
+            "summary": plan.summary(),
+        })),
+        Format::Human => {
+            let mut text = String::new();
+            for entry in plan
+                .entries
+                .iter()
+                .filter(|e| e.action != Action::Unchanged)
+            {
+                let note = match entry.action {
+                    Action::Kept => "  (edited by you; left as it is)",
+                    _ if entry.forced => "  (your edits overwritten: --force)",
+                    _ => "",
+                };
+                text.push_str(&format!(
+                    "{:<8} {}{note}\n",
+                    label(entry.action),
+                    entry.path
+                ));
+            }
+            text.push_str(&format!(
+                "{}: {}\n",
+                root.join(&plan.root).display(),
+                summary_line(plan)
+            ));
+            output::print(&text)
+        }
+    }
+}
