@@ -1,0 +1,435 @@
+"""Machinery of the option matrix (the hooks and fixtures are in conftest.py): the combinations, the generator, the tools and a small job pool.
+
+Run with the cached venv's interpreter (``tests/support/ensure-venv.sh`` prints it); the tools (ruff, mypy, pytest,
+lint-imports) are that venv's, i.e. exactly the pins the generated ``requirements-dev.txt`` declares.
+
+Scheduling: after collection, every selected (combination, tool) job is submitted in test order to a thread pool of
+``PYTHON_DDD_MATRIX_JOBS`` workers (default: the number of CPUs). Each test then waits for its own job, so the
+tools of one combination overlap with the next one's while the test report stays in order. Each combination gets
+its own mypy cache (``.cache/mypy/<combination>``) seeded from the first finished one: combinations share module
+names (``orders_domain.…``) with different contents, so a shared cache would thrash, and concurrent runs would
+write the same entries.
+
+Environment:
+  PYTHON_DDD_BINARY         the generator (default: target/debug/python-ddd)
+  PYTHON_DDD_MATRIX_JOBS    parallel jobs (default: CPU count)
+  PYTHON_DDD_KEEP           keep the generated projects (prints where)
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE = REPO / ".cache"
+POSTGRES_SH = REPO / "tests" / "support" / "postgres.sh"
+VENV_BIN = Path(sys.prefix) / "bin"
+TOOL_TIMEOUT = 900
+
+# ---------------------------------------------------------------------------------------------------------------
+# Combinations
+# ---------------------------------------------------------------------------------------------------------------
+
+PERSISTENCE = ("sqlalchemy", "memory")
+EVENT_BUS = ("memory", "kafka")
+API = ("fastapi", "none")
+LAYOUT = ("single", "per-layer")
+
+# Every kind, required and optional (`?`), two enums; names that are not the kinds themselves.
+EVERY_KIND_FIELDS = ",".join(
+    [
+        "label:str",
+        "quantity:int",
+        "gift:bool",
+        "weight:decimal",
+        "placed_at:datetime",
+        "due_on:date",
+        "customer_id:uuid",
+        "contact:email",
+        "price:money",
+        "priority:enum(low|normal|high)",
+        "nickname:str?",
+        "retries:int?",
+        "express:bool?",
+        "rate:decimal?",
+        "shipped_at:datetime?",
+        "delivered_on:date?",
+        "tracking_id:uuid?",
+        "backup_email:email?",
+        "discount:money?",
+        "channel:enum(web|phone|in_store)?",
+    ]
+)
+FIELD_SPECS: dict[str, str] = {
+    "title": "title:str",
+    "every-kind": EVERY_KIND_FIELDS,
+    "realistic": (
+        "sku:str,quantity:int,unit_price:money,discount_rate:decimal?,placed_at:datetime,"
+        "delivery_date:date?,gift_wrap:bool,customer_id:uuid,customer_email:email,"
+        "status:enum(draft|submitted|shipped|delivered|returned),notes:str?"
+    ),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Combo:
+    """One generator invocation: options plus where the context lands."""
+
+    persistence: str = "sqlalchemy"
+    event_bus: str = "kafka"
+    api: str = "fastapi"
+    layout: str = "single"
+    fields: str | None = None
+    fields_label: str | None = None
+    name: str = "orders"
+    entity: str | None = None
+    directory: str | None = None
+
+    @property
+    def id(self) -> str:
+        parts = [self.persistence, self.event_bus, self.api, self.layout]
+        if self.fields_label:
+            parts.append(f"fields={self.fields_label}")
+        if self.name != "orders" or self.entity or self.directory:
+            parts.append(f"name={self.name}")
+        return "-".join(parts)
+
+    @property
+    def sqlalchemy(self) -> bool:
+        return self.persistence == "sqlalchemy"
+
+    @property
+    def context_dir(self) -> str:
+        return f"{self.directory or 'libs'}/{self.name}"
+
+    def argv(self, root: Path) -> list[str]:
+        args = ["generate", "domain", self.name, "--root", str(root)]
+        args += ["--persistence", self.persistence, "--eventBus", self.event_bus]
+        args += ["--api", self.api, "--projectLayout", self.layout]
+        if self.fields is not None:
+            args += ["--fields", self.fields]
+        if self.entity:
+            args += ["--entity", self.entity]
+        if self.directory:
+            args += ["--directory", self.directory]
+        return args
+
+
+ALL_OPTIONS = Combo()
+
+
+def option_combos() -> list[Combo]:
+    """The 16 option combinations with default fields; the all-options one first (it warms the mypy cache)."""
+    combos = [
+        Combo(persistence=p, event_bus=e, api=a, layout=layout)
+        for p in PERSISTENCE
+        for e in EVENT_BUS
+        for a in API
+        for layout in LAYOUT
+    ]
+    combos.sort(key=lambda c: c != ALL_OPTIONS)
+    return combos
+
+
+def field_combos() -> list[Combo]:
+    return [dataclasses.replace(ALL_OPTIONS, fields=spec, fields_label=label) for label, spec in FIELD_SPECS.items()]
+
+
+def naming_combos() -> list[Combo]:
+    """Another context name, entity and directory, per-layer: catches anything hard-coded to `orders`."""
+    return [
+        Combo(
+            layout="per-layer",
+            name="shipping",
+            entity="Parcel",
+            directory="services/logistics",
+            fields=FIELD_SPECS["realistic"],
+            fields_label="realistic",
+        )
+    ]
+
+
+def all_combos() -> list[Combo]:
+    return option_combos() + field_combos() + naming_combos()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Running things
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Result:
+    argv: Sequence[str]
+    cwd: Path
+    returncode: int
+    output: str
+    seconds: float
+
+    def describe(self) -> str:
+        return f"`{' '.join(self.argv)}` (in {self.cwd}) exited {self.returncode} after {self.seconds:.1f} s"
+
+
+def binary() -> Path:
+    path = Path(os.environ.get("PYTHON_DDD_BINARY") or REPO / "target" / "debug" / "python-ddd")
+    if not os.access(path, os.X_OK):
+        pytest.exit(f"the generator binary {path} is missing: run `cargo build --locked` (or set PYTHON_DDD_BINARY)", 2)
+    return path
+
+
+def clean_env(**overrides: str | None) -> dict[str, str]:
+    """The environment for a generated project's tools: this venv first on PATH, nothing of the outer pytest."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTEST_", "PYTHON_DDD_", "MYPY", "RUFF_"))
+        and k not in {"PYTHONPATH", "VIRTUAL_ENV", "TEST_DATABASE_URL", "COV_CORE_SOURCE"}
+    }
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = sys.prefix
+    env["NO_COLOR"] = "1"
+    env.pop("FORCE_COLOR", None)
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def run(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = TOOL_TIMEOUT) -> Result:
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(
+            list(argv),
+            cwd=cwd,
+            env=env if env is not None else clean_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            check=False,
+        )
+        code, output = proc.returncode, proc.stdout
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout or ""
+        code, output = -9, (out.decode(errors="replace") if isinstance(out, bytes) else out) + f"\n[timed out after {timeout} s]"
+    return Result(argv, cwd, code, output, time.monotonic() - started)
+
+
+def tail(text: str, lines: int = 400) -> str:
+    split = text.rstrip().splitlines()
+    if len(split) <= lines:
+        return "\n".join(split)
+    return "\n".join([f"[… {len(split) - lines} earlier lines cut …]", *split[-lines:]])
+
+
+def fail(combo: Combo, what: str, result: Result | None = None, extra: str = "") -> None:
+    message = f"[{combo.id}] {what}"
+    if result is not None:
+        message += f"\n{result.describe()}\n--- output ---\n{tail(result.output)}\n--- end of output ---"
+    if extra:
+        message += f"\n{extra}"
+    pytest.fail(message, pytrace=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Generated projects
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Project:
+    combo: Combo
+    workspace: Path
+    context: Path
+    generate: Result
+    pyproject: dict[str, Any]
+
+    @property
+    def source_roots(self) -> list[str]:
+        """The folders that hold the import packages, as the generated config declares them."""
+        pytest_cfg = self.pyproject.get("tool", {}).get("pytest", {}).get("ini_options", {})
+        roots = pytest_cfg.get("pythonpath") or self.pyproject.get("tool", {}).get("mypy", {}).get("mypy_path") or []
+        if isinstance(roots, str):
+            roots = [r for r in re.split(r"[,\s:]+", roots) if r]
+        return [str(self.context / r) for r in roots]
+
+    def package_dir(self, package: str) -> Path:
+        """Where an import package such as `orders_domain` lives in this layout."""
+        found = sorted(p.parent for p in self.context.rglob(f"{package}/__init__.py"))
+        if not found:
+            msg = f"no {package}/__init__.py under {self.context}"
+            raise LookupError(msg)
+        return found[0]
+
+
+class Projects:
+    """Generates each combination once per session, in a temporary workspace."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._projects: dict[str, Project | Result] = {}
+
+    def get(self, combo: Combo) -> Project | Result:
+        with self._lock:
+            lock = self._locks.setdefault(combo.id, threading.Lock())
+        with lock:
+            if combo.id not in self._projects:
+                self._projects[combo.id] = self._generate(combo)
+            return self._projects[combo.id]
+
+    def _generate(self, combo: Combo) -> Project | Result:
+        workspace = self.base / re.sub(r"[^A-Za-z0-9_.=-]", "_", combo.id)
+        workspace.mkdir(parents=True)
+        result = run([str(binary()), *combo.argv(workspace)], cwd=workspace, env=clean_env())
+        context = workspace / combo.context_dir
+        if result.returncode != 0 or not (context / "pyproject.toml").is_file():
+            return result
+        pyproject = tomllib.loads((context / "pyproject.toml").read_text())
+        return Project(combo, workspace, context, result, pyproject)
+
+    def project(self, combo: Combo) -> Project:
+        got = self.get(combo)
+        if isinstance(got, Result):
+            fail(combo, "`python-ddd generate` failed or produced no pyproject.toml", got)
+        assert isinstance(got, Project)
+        return got
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# PostgreSQL
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class Postgres:
+    """The loopback server of tests/support/postgres.sh; started here when the caller did not start it."""
+
+    def __init__(self) -> None:
+        self.started_here = False
+
+    def ensure(self) -> None:
+        if subprocess.run([str(POSTGRES_SH), "status"], check=False).returncode != 0:
+            subprocess.run([str(POSTGRES_SH), "start"], check=True, stdout=subprocess.DEVNULL)
+            self.started_here = True
+
+    def createdb(self, combo: Combo) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "_", combo.id.lower()).strip("_")[:40]
+        name = f"m_{slug}_{hashlib.sha256(combo.id.encode()).hexdigest()[:8]}"
+        out = subprocess.run(
+            [str(POSTGRES_SH), "createdb", name], check=True, capture_output=True, text=True
+        ).stdout
+        return out.strip().splitlines()[-1]
+
+    def query(self, db: str, sql: str) -> str:
+        return subprocess.run(
+            [str(POSTGRES_SH), "query", db, sql], check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    def stop(self) -> None:
+        if self.started_here:
+            subprocess.run([str(POSTGRES_SH), "stop"], check=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tools
+# ---------------------------------------------------------------------------------------------------------------
+
+TOOLS = ("ruff-check", "ruff-format", "mypy", "lint-imports", "pytest")
+
+
+def mypy_cache_for(combo: Combo) -> Path:
+    return CACHE / "mypy" / re.sub(r"[^A-Za-z0-9_.=-]", "_", combo.id)
+
+
+class Matrix:
+    """Runs (combination, tool) jobs on a pool, in submission order, and keeps their results and timings."""
+
+    def __init__(self, projects: Projects, postgres: Postgres, jobs: int) -> None:
+        self.projects = projects
+        self.postgres = postgres
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="matrix")
+        self.futures: dict[tuple[str, str], concurrent.futures.Future[Result | None]] = {}
+        self.first_mypy: concurrent.futures.Future[Result | None] | None = None
+        self.first_mypy_cache: Path | None = None
+        self.db_urls: dict[str, str] = {}
+        self._db_lock = threading.Lock()
+        self.timings: dict[str, dict[str, float]] = {}
+
+    def submit(self, combo: Combo, tool: str) -> None:
+        key = (combo.id, tool)
+        if key in self.futures:
+            return
+        future = self.pool.submit(self._run_tool, combo, tool)
+        if tool == "mypy" and self.first_mypy is None:
+            self.first_mypy = future
+            self.first_mypy_cache = mypy_cache_for(combo)
+        self.futures[key] = future
+
+    def result(self, combo: Combo, tool: str) -> Result | None:
+        self.submit(combo, tool)
+        return self.futures[(combo.id, tool)].result()
+
+    def db_url(self, combo: Combo) -> str:
+        with self._db_lock:
+            if combo.id not in self.db_urls:
+                self.db_urls[combo.id] = self.postgres.createdb(combo)
+            return self.db_urls[combo.id]
+
+    def _run_tool(self, combo: Combo, tool: str) -> Result | None:
+        got = self.projects.get(combo)
+        if isinstance(got, Result):
+            return None  # the test reports the generation failure
+        project = got
+        env = clean_env()
+        if tool == "ruff-check":
+            argv = ["ruff", "check", "--no-cache", "."]
+        elif tool == "ruff-format":
+            argv = ["ruff", "format", "--no-cache", "--check", "--diff", "."]
+        elif tool == "mypy":
+            cache = mypy_cache_for(combo)
+            first = self.first_mypy
+            if first is not None and self.futures.get((combo.id, tool)) is not first:
+                first.result()  # the first run warms the cache that seeds the others
+            seed = self.first_mypy_cache
+            if not cache.exists() and seed is not None and seed != cache and seed.is_dir():
+                # Third-party modules (sqlalchemy, pydantic, fastapi…) are the bulk of a cold run and the same
+                # everywhere; first-party entries are revalidated by content hash, so a copied entry is safe.
+                shutil.copytree(seed, cache)
+            env["MYPY_CACHE_DIR"] = str(cache)
+            argv = ["mypy", "--strict", "."]
+        elif tool == "lint-imports":
+            env["PYTHONPATH"] = os.pathsep.join(project.source_roots)
+            argv = ["lint-imports", "--no-cache"]
+        elif tool == "pytest":
+            if combo.sqlalchemy:
+                env["TEST_DATABASE_URL"] = self.db_url(combo)
+            argv = ["pytest", "-p", "no:cacheprovider", "-q"]
+        else:
+            msg = f"unknown tool {tool}"
+            raise ValueError(msg)
+        result = run(argv, cwd=project.context, env=env)
+        self.timings.setdefault(combo.id, {})[tool] = result.seconds
+        return result

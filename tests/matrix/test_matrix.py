@@ -1,0 +1,309 @@
+"""The option matrix: every supported combination of the `domain` generator must pass the generated project's own
+checks (ruff check, ruff format --check, mypy --strict, pytest, lint-imports) with the pinned tools, and the
+layer contracts must be real (a planted violation fails lint-imports).
+
+Test ids read `<persistence>-<eventBus>-<api>-<projectLayout>[-fields=<spec>][-name=<name>]::<tool>`.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import shutil
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+from harness import (
+    ALL_OPTIONS,
+    CACHE,
+    TOOLS,
+    Combo,
+    Matrix,
+    Postgres,
+    Project,
+    Projects,
+    all_combos,
+    clean_env,
+    fail,
+    option_combos,
+    run,
+)
+from packaging.markers import default_environment
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+COMBOS = all_combos()
+JOBS = [pytest.param(combo, tool, id=f"{combo.id}::{tool}") for combo in COMBOS for tool in TOOLS]
+
+
+def test_the_matrix_is_complete() -> None:
+    """16 option combinations, at least three field specs, one of which uses every kind (also optional)."""
+    keys = {(c.persistence, c.event_bus, c.api, c.layout) for c in option_combos()}
+    assert len(keys) == 16
+    specs = {c.fields for c in COMBOS if c.fields}
+    assert len(specs) >= 3
+    kinds = ["str", "int", "bool", "decimal", "datetime", "date", "uuid", "email", "money", "enum("]
+    assert any(all(f":{k}" in s and re.search(rf":{re.escape(k)}[^,]*\?", s) for k in kinds) for s in specs)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The tools, per combination
+# ---------------------------------------------------------------------------------------------------------------
+
+_SUMMARY = re.compile(r"^=*\s*(?:\d+ \w+(?:, )?)+.* in [\d.]+s", re.MULTILINE)
+
+
+def _count(summary: str, word: str) -> int:
+    match = re.search(rf"(\d+) {word}", summary)
+    return int(match.group(1)) if match else 0
+
+
+def _pytest_summary(output: str) -> str:
+    lines = [line for line in output.splitlines() if re.search(r"\d+ (passed|failed|skipped|errors?)\b.* in ", line)]
+    return lines[-1] if lines else ""
+
+
+def _postgres_activity(postgres: Postgres, url: str) -> int:
+    """Transactions the tests ran in their database (stats reach pg_stat_database when a backend ends)."""
+    db = url.rsplit("/", 1)[-1]
+    sql = f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{db}'"  # noqa: S608
+    deadline = time.monotonic() + 5
+    while True:
+        value = int(postgres.query(db, sql) or 0)
+        if value > 0 or time.monotonic() > deadline:
+            return value
+        time.sleep(0.25)
+
+
+@pytest.mark.parametrize(("combo", "tool"), JOBS)
+def test_tool(combo: Combo, tool: str, matrix: Matrix, projects: Projects) -> None:
+    projects.project(combo)  # fails with the generator's output when generation failed
+    result = matrix.result(combo, tool)
+    assert result is not None
+    if result.returncode != 0:
+        fail(combo, f"{tool} failed", result)
+    if tool != "pytest":
+        return
+    summary = _pytest_summary(result.output)
+    if _count(summary, "passed") == 0:
+        fail(combo, "pytest ran no tests", result)
+    if _count(summary, "skipped"):
+        fail(
+            combo,
+            "pytest skipped tests although the harness provides everything they need "
+            "(TEST_DATABASE_URL is set for sqlalchemy combinations)",
+            result,
+        )
+    if combo.sqlalchemy:
+        url = matrix.db_urls[combo.id]
+        activity = _postgres_activity(matrix.postgres, url)
+        if activity == 0:
+            fail(
+                combo,
+                f"the tests passed but never used PostgreSQL (TEST_DATABASE_URL={url}): "
+                "the PostgreSQL variant of the integration tests did not run",
+                result,
+            )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The pinned venv covers every combination's requirements
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _requirement_lines(path: Path) -> list[str]:
+    lines = []
+    for raw in path.read_text().splitlines():
+        line = raw.split(" #", 1)[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("-"):
+            continue  # options (-r/-c/--hash…); a nested file is read by pip in ensure-venv
+        lines.append(line.rstrip("\\").strip())
+    return lines
+
+
+def _unsatisfied(requirement: Requirement, seen: set[str] | None = None) -> list[str]:
+    """Why `requirement` is not satisfied by this interpreter's installed distributions (empty when it is)."""
+    seen = set() if seen is None else seen
+    env = default_environment()
+    if requirement.marker is not None and not requirement.marker.evaluate({**env, "extra": ""}):
+        return []
+    key = f"{canonicalize_name(requirement.name)}{sorted(requirement.extras)}"
+    if key in seen:
+        return []
+    seen.add(key)
+    try:
+        dist = importlib.metadata.distribution(requirement.name)
+    except importlib.metadata.PackageNotFoundError:
+        return [f"{requirement}: not installed"]
+    version = dist.version
+    problems = []
+    if requirement.specifier and not requirement.specifier.contains(version, prereleases=True):
+        problems.append(f"{requirement}: installed {dist.metadata['Name']} {version}")
+    for extra in sorted(requirement.extras):
+        for spec in dist.requires or []:
+            dep = Requirement(spec)
+            if dep.marker is not None and dep.marker.evaluate({**env, "extra": extra}) and not dep.marker.evaluate(
+                {**env, "extra": ""}
+            ):
+                dep.marker = None
+                problems += [f"{requirement} → {p}" for p in _unsatisfied(dep, seen)]
+    return problems
+
+
+def _declared(project: Project) -> list[tuple[str, str]]:
+    """(where, requirement) for every requirement the generated project declares."""
+    declared: list[tuple[str, str]] = []
+    pyproject = project.pyproject
+    declared += [("[project].dependencies", r) for r in pyproject.get("project", {}).get("dependencies", [])]
+    for extra, reqs in pyproject.get("project", {}).get("optional-dependencies", {}).items():
+        declared += [(f"[project.optional-dependencies].{extra}", r) for r in reqs]
+    for group, reqs in pyproject.get("dependency-groups", {}).items():
+        declared += [(f"[dependency-groups].{group}", r) for r in reqs if isinstance(r, str)]
+    for path in sorted(project.context.rglob("requirements*.txt")):
+        declared += [(str(path.relative_to(project.context)), r) for r in _requirement_lines(path)]
+    for path in sorted(project.context.rglob("pyproject.toml")):
+        if path != project.context / "pyproject.toml":
+            declared.append((str(path.relative_to(project.context)), "# nested pyproject: see below"))
+    return declared
+
+
+@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in COMBOS])
+def test_requirements_are_covered_by_the_pinned_venv(combo: Combo, projects: Projects) -> None:
+    project = projects.project(combo)
+    declared = _declared(project)
+    if not any(where.endswith(".txt") for where, _ in declared):
+        fail(combo, "the generated project has no requirements*.txt with exact pins")
+    problems = []
+    for where, text in declared:
+        if text.startswith("#"):
+            continue
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement as exc:
+            problems.append(f"{where}: {text!r} is not a valid requirement: {exc}")
+            continue
+        if where.endswith(".txt") and not re.fullmatch(r"==[^,*]+", str(requirement.specifier)):
+            problems.append(f"{where}: {text!r} is not an exact pin (==)")
+        problems += [f"{where}: {p}" for p in _unsatisfied(requirement)]
+    if problems:
+        fail(combo, "requirements not covered by the pinned venv:\n  " + "\n  ".join(problems))
+
+
+def test_the_venv_was_built_from_the_all_options_pins(projects: Projects) -> None:
+    """ensure-venv.sh copies the requirements it installed into the venv; they must be today's generated ones."""
+    import sys
+    from pathlib import Path
+
+    installed_from = Path(sys.prefix) / "requirements-dev.txt"
+    if not installed_from.is_file():
+        pytest.fail(f"{sys.prefix} was not built by tests/support/ensure-venv.sh (no requirements-dev.txt)")
+    project = projects.project(ALL_OPTIONS)
+    generated = project.context / "requirements-dev.txt"
+    if installed_from.read_text() != generated.read_text():
+        pytest.fail(
+            f"the venv {sys.prefix} is stale: it was built from other pins than the generated requirements-dev.txt; "
+            "rerun tests/support/ensure-venv.sh"
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Options shape the output
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _python_text(project: Project) -> str:
+    return "\n".join(p.read_text() for p in sorted(project.context.rglob("*.py")))
+
+
+_IMPORTS = {
+    "sqlalchemy": re.compile(r"^\s*(from|import)\s+sqlalchemy\b", re.MULTILINE),
+    "aiokafka": re.compile(r"^\s*(from|import)\s+aiokafka\b", re.MULTILINE),
+    "fastapi": re.compile(r"^\s*(from|import)\s+fastapi\b", re.MULTILINE),
+}
+
+
+@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in option_combos()])
+def test_options_decide_which_frameworks_appear(combo: Combo, projects: Projects) -> None:
+    text = _python_text(projects.project(combo))
+    wanted = {"sqlalchemy": combo.sqlalchemy, "aiokafka": combo.event_bus == "kafka", "fastapi": combo.api == "fastapi"}
+    problems = [
+        f"{lib}: expected {'an' if expect else 'no'} import, found {'one' if bool(_IMPORTS[lib].search(text)) else 'none'}"
+        for lib, expect in wanted.items()
+        if bool(_IMPORTS[lib].search(text)) != expect
+    ]
+    if problems:
+        fail(combo, "the generated code does not follow the options:\n  " + "\n  ".join(problems))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The layer contract is real
+# ---------------------------------------------------------------------------------------------------------------
+
+PLANTS = {
+    # name: (layer package suffix, line to append)
+    "domain-imports-infrastructure": ("domain", "import {name}_infrastructure"),
+    "domain-imports-application": ("domain", "import {name}_application"),
+    "domain-imports-sqlalchemy": ("domain", "from sqlalchemy import select"),
+    "domain-imports-pydantic": ("domain", "from pydantic import BaseModel"),
+    "application-imports-infrastructure": ("application", "import {name}_infrastructure"),
+    "application-imports-fastapi": ("application", "from fastapi import APIRouter"),
+}
+PLANT_COMBOS = [ALL_OPTIONS, Combo(layout="per-layer")]
+
+
+def _target_module(package_dir: Path, entity_snake: str) -> Path:
+    """A leaf module of the package (the entity's, when there is one): where a careless import would go."""
+    preferred = [package_dir / "entities" / f"{entity_snake}.py", package_dir / "ports" / f"{entity_snake}_repository.py"]
+    for path in preferred:
+        if path.is_file():
+            return path
+    modules = sorted(p for p in package_dir.rglob("*.py") if p.name != "__init__.py")
+    return modules[0] if modules else package_dir / "__init__.py"
+
+
+def _broken(output: str) -> int:
+    match = re.search(r"(\d+) broken", output)
+    return int(match.group(1)) if match else 0
+
+
+@pytest.mark.parametrize("plant", list(PLANTS))
+@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in PLANT_COMBOS])
+def test_a_planted_layer_violation_fails_lint_imports(
+    combo: Combo, plant: str, projects: Projects, tmp_path: Path
+) -> None:
+    original = projects.project(combo)
+    context = tmp_path / "context"
+    shutil.copytree(original.context, context, ignore=shutil.ignore_patterns("__pycache__", ".*_cache"))
+    project = Project(combo, tmp_path, context, original.generate, original.pyproject)
+    env = clean_env(PYTHONPATH=":".join(project.source_roots))
+
+    baseline = run(["lint-imports", "--no-cache"], cwd=context, env=env)
+    if baseline.returncode != 0:
+        fail(combo, "lint-imports fails before anything is planted (see the matrix's lint-imports test)", baseline)
+
+    layer, line = PLANTS[plant]
+    target = _target_module(project.package_dir(f"{combo.name}_{layer}"), "order")
+    planted = line.format(name=combo.name)
+    target.write_text(target.read_text() + f"\n{planted}  # planted by the matrix\n")
+    after = run(["lint-imports", "--no-cache"], cwd=context, env=env)
+    where = f"`{planted}` appended to {target.relative_to(context)}"
+    if after.returncode == 0:
+        fail(combo, f"lint-imports still passes with {where}: the contract is not real", after)
+    if _broken(after.output) == 0:
+        fail(combo, f"lint-imports failed with {where}, but not because a contract broke", after)
+
+
+def test_the_mypy_caches_are_per_combination() -> None:
+    """Two combinations never share a cache directory (their module names collide, their contents differ)."""
+    from harness import mypy_cache_for
+
+    dirs = [mypy_cache_for(c) for c in COMBOS]
+    assert len(set(dirs)) == len(dirs)
+    assert all(d.parent == CACHE / "mypy" for d in dirs)
+

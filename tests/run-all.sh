@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# python-ddd: every test, in order, failing on the first failure. This is the README's test command and what CI
+# runs (.ci/run).
+#
+#   tests/run-all.sh                 everything
+#   tests/run-all.sh matrix nx       only these sections (build and venv always run: the others need them)
+#
+# Sections: build, cargo-test, clippy, schema, venv, postgres, matrix, nx, bench.
+# Environment: PYTHON_DDD_MATRIX_ARGS (extra pytest arguments for the matrix, e.g. "-k memory -x"),
+# PYTHON_DDD_MATRIX_JOBS (parallel matrix jobs, default: CPU count).
+#
+# Prints a header and the time of each section, and ends with `python-ddd: N passed, 0 failed` only when every
+# section passed; otherwise names the failed section and exits non-zero.
+set -euo pipefail
+exec </dev/null
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+all_sections=(build cargo-test clippy schema venv postgres matrix nx bench)
+if (($#)); then
+    selected=(build venv "$@")
+    for s in "$@"; do
+        [[ " ${all_sections[*]} " == *" $s "* ]] || { echo "run-all.sh: unknown section '$s' (known: ${all_sections[*]})" >&2; exit 2; }
+    done
+else
+    selected=("${all_sections[@]}")
+fi
+wants() { [[ " ${selected[*]} " == *" $1 "* ]]; }
+
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export PYTHON_DDD_BINARY="${PYTHON_DDD_BINARY:-$repo/target/debug/python-ddd}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+
+passed=0
+skipped=()
+timings=()
+run_started=$SECONDS
+current=""
+
+summary_table() {
+    local t
+    echo "---- section timings ----"
+    for t in "${timings[@]}"; do echo "  $t"; done
+    echo "  total: $((SECONDS - run_started)) s"
+}
+
+on_exit() {
+    local code=$?
+    if [[ -n "${pg_dir:-}" ]]; then
+        PYTHON_DDD_PG_DIR="$pg_dir" tests/support/postgres.sh stop >/dev/null 2>&1 || true
+    fi
+    if ((code != 0)); then
+        echo
+        summary_table
+        echo "python-ddd: FAILED in section '${current:-?}' (exit $code) after $passed passed section(s)"
+    fi
+    exit "$code"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# section NAME COMMAND...: runs COMMAND under a header, times it, stops everything on failure.
+section() {
+    local name="$1" started
+    shift
+    current="$name"
+    started=$SECONDS
+    printf '\n==================== %s ====================\n' "$name"
+    "$@"
+    local took=$((SECONDS - started))
+    timings+=("$(printf '%-11s %5d s  ok' "$name" "$took")")
+    printf -- '---- %s: ok (%d s)\n' "$name" "$took"
+    passed=$((passed + 1))
+    current=""
+}
+
+skip() {
+    local name="$1" why="$2"
+    printf '\n==================== %s ====================\n' "$name"
+    printf -- '---- %s: SKIPPED (%s)\n' "$name" "$why"
+    timings+=("$(printf '%-11s     - s  skipped: %s' "$name" "$why")")
+    skipped+=("$name")
+}
+
+do_build() { cargo build --locked; }
+do_cargo_test() { cargo test --locked --workspace; }
+do_clippy() { cargo clippy --locked --workspace --all-targets -- -D warnings; }
+
+# The committed schemas must be what the binary generates (cargo test checks this too; this is the CLI's view).
+do_schema() {
+    if "$PYTHON_DDD_BINARY" schema --help 2>/dev/null | grep -q -- '--check'; then
+        "$PYTHON_DDD_BINARY" schema --check
+        return
+    fi
+    local file generator status=0 found=0
+    for file in schemas/*.schema.json; do
+        [[ -f "$file" ]] || continue
+        found=1
+        generator="$(basename "$file" .schema.json)"
+        if ! diff -u --label "committed $file" --label "python-ddd schema $generator" \
+            "$file" <("$PYTHON_DDD_BINARY" schema "$generator"); then
+            echo "schema: $file is stale; rewrite it with: cargo run -p python-ddd -- schema --write schemas" >&2
+            status=1
+        else
+            echo "schema: $file is fresh"
+        fi
+    done
+    ((found)) || { echo "schema: no schemas/*.schema.json committed" >&2; return 1; }
+    return "$status"
+}
+
+do_venv() {
+    venv="$(tests/support/ensure-venv.sh | tail -n 1)"
+    [[ -x "$venv/bin/python" ]] || { echo "ensure-venv.sh printed no venv" >&2; return 1; }
+    export PYTHON_DDD_VENV="$venv"
+    echo "venv: $venv"
+    "$venv/bin/python" -m pip list --format=freeze 2>/dev/null | grep -iE '^(ruff|mypy|pytest|import-linter|sqlalchemy|fastapi|pydantic)==' | tr '\n' ' '
+    echo
+}
+
+do_postgres() {
+    pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/python-ddd-pg.XXXXXX")"
+    export PYTHON_DDD_PG_DIR="$pg_dir"
+    TEST_DATABASE_URL="$(tests/support/postgres.sh start | tail -n 1)"
+    export TEST_DATABASE_URL
+    echo "PostgreSQL: $TEST_DATABASE_URL"
+}
+
+do_matrix() {
+    local args=()
+    # shellcheck disable=SC2206 # word splitting is the point
+    [[ -z "${PYTHON_DDD_MATRIX_ARGS:-}" ]] || args=(${PYTHON_DDD_MATRIX_ARGS})
+    (cd tests/matrix && "$PYTHON_DDD_VENV/bin/python" -m pytest "${args[@]}")
+}
+
+do_nx() { tests/nx/run.sh; }
+do_bench() { tests/bench/run.sh --smoke; }
+
+wants build && section build do_build
+wants cargo-test && section cargo-test do_cargo_test
+wants clippy && section clippy do_clippy
+wants schema && section schema do_schema
+wants venv && section venv do_venv
+if wants postgres || wants matrix || wants nx || wants bench; then
+    section postgres do_postgres
+fi
+wants matrix && section matrix do_matrix
+if wants nx; then
+    if [[ -x tests/nx/run.sh ]]; then section nx do_nx; else skip nx "tests/nx/run.sh not present"; fi
+fi
+if wants bench; then
+    if [[ -x tests/bench/run.sh ]]; then section bench do_bench; else skip bench "tests/bench/run.sh not present"; fi
+fi
+
+echo
+summary_table
+if ((${#skipped[@]})); then
+    echo "python-ddd: $passed passed, 0 failed, ${#skipped[@]} skipped (${skipped[*]})"
+else
+    echo "python-ddd: $passed passed, 0 failed"
+fi
