@@ -271,7 +271,7 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), dir.path().join("libs")).unwrap();
         std::os::unix::fs::symlink(dir.path().join("target.txt"), dir.path().join("link.txt"))
             .unwrap();
-        std::fs::create_dir(dir.path().join("real")).unwrap();
+        fs::create_dir(dir.path().join("real")).unwrap();
         std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("inside")).unwrap();
         let workspace = Workspace::open(dir.path()).unwrap();
         assert!(matches!(

@@ -22,7 +22,7 @@ pub fn template_paths(generator: &str) -> Vec<String> {
     let prefix = format!("{generator}/");
     let mut paths: Vec<String> = Templates::iter()
         .filter(|path| path.starts_with(&prefix))
-        .map(|path| path.into_owned())
+        .map(std::borrow::Cow::into_owned)
         .collect();
     paths.sort();
     paths
@@ -34,12 +34,12 @@ pub fn render<C: Serialize>(
     generator: &str,
     features: &[&str],
     root: &str,
-    context: &C,
+    model: &C,
 ) -> Result<Tree, Error> {
     let mut registry = Handlebars::new();
     registry.set_strict_mode(true);
     registry.register_escape_fn(handlebars::no_escape);
-    let context = handlebars::Context::wraps(context).map_err(|source| Error::Render {
+    let data = handlebars::Context::wraps(model).map_err(|source| Error::Render {
         template: generator.to_owned(),
         message: source.to_string(),
     })?;
@@ -67,11 +67,11 @@ pub fn render<C: Serialize>(
             .register_template_string(&template_path, source)
             .map_err(|e| render_error(e.to_string()))?;
         let content = registry
-            .render_with_context(&template_path, &context)
+            .render_with_context(&template_path, &data)
             .map_err(|e| render_error(e.to_string()))?;
         let path_template = rest.strip_suffix(".hbs").unwrap_or(rest);
         let rendered_path = registry
-            .render_template_with_context(path_template, &context)
+            .render_template_with_context(path_template, &data)
             .map_err(|e| render_error(format!("in its path: {e}")))?;
         check_relative_path(&rendered_path)
             .map_err(|message| render_error(format!("path `{rendered_path}` {message}")))?;

@@ -1,29 +1,41 @@
 //! `python-ddd generate`: options → generation → plan against the disk → dry-run preview or apply.
 
+use std::fmt::Write as _;
+
 use anyhow::{Context, bail};
 use python_ddd_core::apply::Workspace;
 use python_ddd_core::plan::{Action, Plan};
-use python_ddd_core::{Failure, Generator, Problem, schema};
+use python_ddd_core::{Error, Failure, Generator, Problem, schema};
 use serde_json::{Map, Value, json};
 
 use crate::Status;
 use crate::args::{Format, GenerateArgs, options_from_words};
 use crate::output;
 
-pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
-    let Some(generator) = Generator::find(&args.generator) else {
-        let known: Vec<&str> = Generator::ALL.iter().map(|g| g.name()).collect();
-        let problem = Problem {
-            path: String::new(),
-            message: format!(
-                "unknown generator `{}`; available: {}",
-                args.generator,
-                known.join(", ")
-            ),
-        };
-        output::problems(args.format, &[problem]);
-        return Ok(Status::Invalid);
+/// What `generate`'s arguments resolve to, before any option is validated.
+struct Invocation {
+    generator: Generator,
+    options: Value,
+    format: Format,
+    dry_run: bool,
+    root: std::path::PathBuf,
+}
+
+/// Reads the arguments: the generator, the options object (file or JSON, then flags on top) and
+/// the engine flags, which may also stand among the generator words.
+fn invocation(args: &GenerateArgs) -> Result<Invocation, Problem> {
+    let problem = |message: String| Problem {
+        path: String::new(),
+        message,
     };
+    let generator = Generator::find(&args.generator).ok_or_else(|| {
+        let known: Vec<&str> = Generator::ALL.iter().map(|g| g.name()).collect();
+        problem(format!(
+            "unknown generator `{}`; available: {}",
+            args.generator,
+            known.join(", ")
+        ))
+    })?;
     let schema = schema::schema_value(generator);
     let booleans: Vec<&str> = schema["properties"]
         .as_object()
@@ -32,45 +44,41 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         .filter(|(_, property)| property["type"] == "boolean")
         .map(|(key, _)| key.as_str())
         .collect();
-    let (word_options, flags) = match options_from_words(&args.words, &booleans) {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            output::problems(
-                args.format,
-                &[Problem {
-                    path: String::new(),
-                    message: error.to_string(),
-                }],
-            );
-            return Ok(Status::Invalid);
-        }
-    };
-    let format = flags.format.unwrap_or(args.format);
-    let dry_run = args.dry_run || flags.dry_run;
-    let root = flags.root.as_ref().unwrap_or(&args.root);
-
-    let mut options = match base_options(
+    let (word_options, flags) =
+        options_from_words(&args.words, &booleans).map_err(|e| problem(e.to_string()))?;
+    let mut options = base_options(
         flags.options_file.as_ref().or(args.options_file.as_ref()),
         flags
             .options_json
             .as_deref()
             .or(args.options_json.as_deref()),
-    ) {
-        Ok(options) => options,
-        Err(error) => {
-            output::problems(
-                format,
-                &[Problem {
-                    path: String::new(),
-                    message: format!("{error:#}"),
-                }],
-            );
+    )
+    .map_err(|e| problem(format!("{e:#}")))?;
+    options.extend(word_options);
+    Ok(Invocation {
+        generator,
+        options: Value::Object(options),
+        format: flags.format.unwrap_or(args.format),
+        dry_run: args.dry_run || flags.dry_run,
+        root: flags.root.unwrap_or_else(|| args.root.clone()),
+    })
+}
+
+pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
+    let Invocation {
+        generator,
+        options,
+        format,
+        dry_run,
+        root,
+    } = match invocation(args) {
+        Ok(invocation) => invocation,
+        Err(problem) => {
+            output::problems(args.format, &[problem]);
             return Ok(Status::Invalid);
         }
     };
-    options.extend(word_options);
-
-    let generation = match python_ddd_core::generate(generator, &Value::Object(options)) {
+    let generation = match python_ddd_core::generate(generator, &options) {
         Ok(generation) => generation,
         Err(Failure::Invalid(problems)) => {
             output::problems(format, &problems);
@@ -78,8 +86,28 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         }
         Err(Failure::Error(error)) => return Err(error.into()),
     };
-    let workspace = Workspace::open(root)?;
-    let plan = generation.plan(&workspace)?;
+    let workspace = Workspace::open(&root)?;
+    let plan = match generation.plan(&workspace) {
+        Ok(plan) => plan,
+        Err(
+            error @ (Error::SymlinkEscape { .. }
+            | Error::SymlinkFile { .. }
+            | Error::NotAFile { .. }),
+        ) => {
+            let message = format!(
+                "{error}; choose a `directory` that is a real folder inside the workspace root"
+            );
+            output::problems(
+                format,
+                &[Problem {
+                    path: "/directory".into(),
+                    message,
+                }],
+            );
+            return Ok(Status::Invalid);
+        }
+        Err(error) => return Err(error.into()),
+    };
 
     if dry_run {
         preview(format, &plan)?;
@@ -171,10 +199,7 @@ fn preview(format: Format, plan: &Plan) -> anyhow::Result<()> {
             {
                 text.push_str(&entry.diff());
             }
-            text.push_str(&format!(
-                "dry run: {}; nothing written\n",
-                summary_line(plan)
-            ));
+            let _ = writeln!(text, "dry run: {}; nothing written", summary_line(plan));
             if plan.has_conflicts() {
                 text.push_str(&conflict_advice(plan));
             }
@@ -189,7 +214,7 @@ fn conflict_advice(plan: &Plan) -> String {
         plan.summary().conflict
     );
     for entry in plan.conflicts() {
-        text.push_str(&format!("  {}\n", entry.path));
+        let _ = writeln!(text, "  {}", entry.path);
     }
     text.push_str("Review the changes with `--dry-run`, then re-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n");
     text
@@ -204,7 +229,7 @@ fn conflicts(format: Format, plan: &Plan) {
             "conflicts": plan.conflicts().map(|e| e.path.as_str()).collect::<Vec<_>>(),
         })),
         Format::Human => output::eprint(
-            &format!("error: nothing was written. {}", conflict_advice(plan)).trim_end(),
+            format!("error: nothing was written. {}", conflict_advice(plan)).trim_end(),
         ),
     }
 }
@@ -230,17 +255,14 @@ fn report(format: Format, plan: &Plan, root: &std::path::Path) -> anyhow::Result
                     _ if entry.forced => "  (your edits overwritten: --force)",
                     _ => "",
                 };
-                text.push_str(&format!(
-                    "{:<8} {}{note}\n",
-                    label(entry.action),
-                    entry.path
-                ));
+                let _ = writeln!(text, "{:<8} {}{note}", label(entry.action), entry.path);
             }
-            text.push_str(&format!(
-                "{}: {}\n",
+            let _ = writeln!(
+                text,
+                "{}: {}",
                 root.join(&plan.root).display(),
                 summary_line(plan)
-            ));
+            );
             output::print(&text)
         }
     }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::print_stderr)] // this module is the binary's one place that talks to the terminal
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use python_ddd_core::{Generator, Problem, schema};
@@ -47,7 +48,7 @@ pub fn problems(format: Format, problems: &[Problem]) {
         Format::Human => {
             let mut text = format!("error: invalid options ({}):\n", problems.len());
             for problem in problems {
-                text.push_str(&format!("  - {problem}\n"));
+                let _ = writeln!(text, "  - {problem}");
             }
             text.push_str(
                 "Nothing was written. `python-ddd schema <generator>` lists every option.",
@@ -89,12 +90,13 @@ pub fn list(args: &ListArgs) -> anyhow::Result<Status> {
         Format::Human => {
             let mut text = String::new();
             for generator in Generator::ALL {
-                text.push_str(&format!(
-                    "{:<8} {} (aliases: {})\n",
+                let _ = writeln!(
+                    text,
+                    "{:<8} {} (aliases: {})",
                     generator.name(),
                     generator.description(),
                     generator.aliases().join(", ")
-                ));
+                );
             }
             print(&text)?;
         }

@@ -1,0 +1,515 @@
+//! The command line's contract: exact stdout, stderr and exit statuses, against a real temporary
+//! workspace. Expected file lists come from the library (`python_ddd_core::generate`), so these
+//! tests pin the CLI's behaviour while the templates evolve; the templates' content is pinned by
+//! the snapshot tests in `python-ddd-core`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use python_ddd_core::Generator;
+use serde_json::{Value, json};
+
+/// A fluent harness: `Test::new().args([..]).status(0).stdout(..)`.
+struct Test {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    stdin: Option<String>,
+}
+
+struct Outcome {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Test {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            args: Vec::new(),
+            stdin: None,
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Self {
+        self.args = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+        self
+    }
+
+    fn stdin(mut self, input: &str) -> Self {
+        self.stdin = Some(input.to_owned());
+        self
+    }
+
+    /// Runs with `--root <tempdir>` appended when the command is `generate`.
+    fn run(&self) -> Outcome {
+        let mut command = assert_cmd::Command::cargo_bin("python-ddd").unwrap();
+        command.args(&self.args);
+        if self.args.first().is_some_and(|a| a == "generate") {
+            command.arg("--root").arg(self.root());
+        }
+        if let Some(stdin) = &self.stdin {
+            command.write_stdin(stdin.clone());
+        }
+        let output = command.output().unwrap();
+        Outcome {
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+
+    fn write(&self, path: &str, content: &str) {
+        fs::write(self.root().join(path), content).unwrap();
+    }
+
+    fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.root().join(path)).unwrap()
+    }
+
+    /// Every file under the root, relative, sorted.
+    fn files(&self) -> Vec<String> {
+        let mut files = Vec::new();
+        walk(self.root(), self.root(), &mut files);
+        files.sort();
+        files
+    }
+}
+
+fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path: PathBuf = entry.unwrap().path();
+        if path.is_dir() {
+            walk(base, &path, out);
+        } else {
+            out.push(
+                path.strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+}
+
+impl Outcome {
+    fn status(self, expected: i32) -> Self {
+        assert_eq!(
+            self.status, expected,
+            "status\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    fn stdout(self, expected: &str) -> Self {
+        pretty_assertions::assert_eq!(self.stdout, expected);
+        self
+    }
+
+    fn stderr(self, expected: &str) -> Self {
+        pretty_assertions::assert_eq!(self.stderr, expected);
+        self
+    }
+}
+
+/// The tree the library generates for these options: `(path, content)`, sorted.
+fn generated(options: &Value) -> Vec<(String, String)> {
+    let generation = python_ddd_core::generate(Generator::Domain, options).unwrap();
+    generation
+        .tree
+        .iter()
+        .map(|(p, c)| (p.to_owned(), c.to_owned()))
+        .collect()
+}
+
+fn summary(root: &Path, counts: [usize; 6]) -> String {
+    let [create, update, unchanged, kept, delete, conflict] = counts;
+    format!(
+        "{}: {create} created, {update} updated, {unchanged} unchanged, {kept} kept, {delete} deleted, {conflict} conflicts\n",
+        fs::canonicalize(root)
+            .unwrap()
+            .join("libs/orders")
+            .display()
+    )
+}
+
+#[test]
+fn fresh_generate_writes_the_tree() {
+    let test = Test::new().args(["generate", "domain", "orders"]);
+    let tree = generated(&json!({ "name": "orders" }));
+    let mut expected = String::new();
+    for (path, _) in &tree {
+        expected.push_str("CREATE   ");
+        expected.push_str(path);
+        expected.push('\n');
+    }
+    expected.push_str(&summary(test.root(), [tree.len(), 0, 0, 0, 0, 0]));
+    test.run().status(0).stdout(&expected).stderr("");
+    assert_eq!(
+        test.files(),
+        tree.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()
+    );
+    for (path, content) in &tree {
+        assert_eq!(&test.read(path), content, "{path}");
+    }
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    let options = json!({ "name": "orders", "eventBus": "kafka", "projectLayout": "per-layer" });
+    assert_eq!(generated(&options), generated(&options));
+    let first = Test::new().args(["generate", "domain", "orders", "--event-bus", "kafka"]);
+    let second = Test::new().args(["generate", "domain", "orders", "--event-bus", "kafka"]);
+    first.run().status(0);
+    second.run().status(0);
+    for path in first.files() {
+        assert_eq!(first.read(&path), second.read(&path), "{path}");
+    }
+}
+
+#[test]
+fn dry_run_prints_diffs_and_writes_nothing() {
+    let test = Test::new().args(["generate", "domain", "orders", "--dry-run"]);
+    let tree = generated(&json!({ "name": "orders" }));
+    let outcome = test.run().status(0).stderr("");
+    assert!(
+        test.files().is_empty(),
+        "a dry run wrote {:?}",
+        test.files()
+    );
+    for (path, _) in &tree {
+        assert!(
+            outcome
+                .stdout
+                .contains(&format!("--- /dev/null\n+++ b/{path}\n")),
+            "no diff header for {path}"
+        );
+    }
+    assert!(outcome.stdout.ends_with(&format!(
+        "dry run: {} created, 0 updated, 0 unchanged, 0 kept, 0 deleted, 0 conflicts; nothing written\n",
+        tree.len()
+    )));
+}
+
+#[test]
+fn rerun_changes_nothing() {
+    let test = Test::new().args(["generate", "domain", "orders"]);
+    test.run().status(0);
+    let readme = test.root().join("libs/orders/README.md");
+    let before = fs::metadata(&readme).unwrap().modified().unwrap();
+    let count = test.files().len();
+    test.run()
+        .status(0)
+        .stdout(&summary(test.root(), [0, 0, count, 0, 0, 0]))
+        .stderr("");
+    assert_eq!(fs::metadata(&readme).unwrap().modified().unwrap(), before);
+}
+
+/// The first generated path whose content differs (or not) between two option sets.
+fn path_where(a: &Value, b: &Value, differs: bool) -> String {
+    let (a, b) = (generated(a), generated(b));
+    a.iter()
+        .find(|(path, content)| {
+            !path.ends_with(".python-ddd.json")
+                && b.iter()
+                    .any(|(p, c)| p == path && (c != content) == differs)
+        })
+        .map(|(path, _)| path.clone())
+        .expect("such a file exists")
+}
+
+#[test]
+fn an_edit_that_new_options_would_change_is_a_conflict() {
+    let test = Test::new().args(["generate", "domain", "orders"]);
+    test.run().status(0);
+    let path = path_where(
+        &json!({ "name": "orders" }),
+        &json!({ "name": "orders", "fields": "title:str" }),
+        true,
+    );
+    test.write(&path, "# my edit\n");
+
+    let changed = Test {
+        args: vec![
+            "generate".into(),
+            "domain".into(),
+            "orders".into(),
+            "--fields".into(),
+            "title:str".into(),
+        ],
+        ..test
+    };
+    let outcome = changed.run().status(3).stdout("");
+    assert!(
+        outcome.stderr.starts_with("error: nothing was written. ")
+            && outcome.stderr.contains(&format!("\n  {path}\n"))
+            && outcome.stderr.ends_with("Review the changes with `--dry-run`, then re-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n"),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(changed.read(&path), "# my edit\n");
+    let manifest_before = changed.read("libs/orders/.python-ddd.json");
+
+    // the dry run shows what would change, and still writes nothing
+    let mut args = changed.args.clone();
+    args.push("--dry-run".into());
+    let preview = Test { args, ..changed };
+    let outcome = preview.run().status(3);
+    assert!(
+        outcome
+            .stdout
+            .contains(&format!("--- a/{path}\n+++ b/{path}\n@@ ")),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(preview.read(&path), "# my edit\n");
+    assert_eq!(
+        preview.read("libs/orders/.python-ddd.json"),
+        manifest_before
+    );
+
+    let mut args = preview.args.clone();
+    args.pop();
+    args.push("--force".into());
+    let forced = Test { args, ..preview };
+    let outcome = forced.run().status(0);
+    assert!(
+        outcome.stdout.contains(&format!(
+            "UPDATE   {path}  (your edits overwritten: --force)\n"
+        )),
+        "{}",
+        outcome.stdout
+    );
+    let expected = generated(&json!({ "name": "orders", "fields": "title:str" }));
+    assert_eq!(
+        &forced.read(&path),
+        &expected.iter().find(|(p, _)| *p == path).unwrap().1
+    );
+}
+
+#[test]
+fn an_edit_that_new_options_would_not_change_is_kept() {
+    let test = Test::new().args(["generate", "domain", "orders"]);
+    test.run().status(0);
+    let path = path_where(
+        &json!({ "name": "orders" }),
+        &json!({ "name": "orders", "fields": "title:str" }),
+        false,
+    );
+    test.write(&path, "# my edit\n");
+    let changed = Test {
+        args: vec![
+            "generate".into(),
+            "domain".into(),
+            "orders".into(),
+            "--fields".into(),
+            "title:str".into(),
+        ],
+        ..test
+    };
+    let outcome = changed.run().status(0).stderr("");
+    assert!(
+        outcome.stdout.contains(&format!(
+            "KEPT     {path}  (edited by you; left as it is)\n"
+        )),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(changed.read(&path), "# my edit\n");
+}
+
+#[test]
+fn invalid_options_are_all_listed_and_nothing_is_written() {
+    let test = Test::new().args([
+        "generate",
+        "domain",
+        "Bad-Name",
+        "--persistence",
+        "mongo",
+        "--fields",
+        "x:float",
+        "--colour",
+        "red",
+    ]);
+    test.run().status(2).stdout("").stderr(
+        "error: invalid options (3):
+  - `colour`: unknown option `colour`; the `domain` generator accepts: name, directory, entity, fields, persistence, eventBus, api, projectLayout, tags, force
+  - `name`: \"Bad-Name\" does not match `^[a-z][a-z0-9_]*$`
+  - `persistence`: \"mongo\" is not one of \"sqlalchemy\" or \"memory\"
+Nothing was written. `python-ddd schema <generator>` lists every option.
+",
+    );
+    assert!(test.files().is_empty());
+}
+
+#[test]
+fn keywords_and_bad_fields_are_named() {
+    let test = Test::new().args([
+        "generate",
+        "domain",
+        "import",
+        "--fields",
+        "ok:str,total:float",
+    ]);
+    test.run().status(2).stdout("").stderr(
+        "error: invalid options (2):
+  - `name`: `import` is a Python keyword
+  - `fields`: item 2 (`total:float`): field `total` has unknown type `float`; allowed: str, int, bool, decimal, datetime, date, uuid, email, money, enum(a|b|…), each optionally followed by `?`
+Nothing was written. `python-ddd schema <generator>` lists every option.
+",
+    );
+    assert!(test.files().is_empty());
+}
+
+#[test]
+fn json_errors_are_machine_readable() {
+    let test = Test::new().args([
+        "generate", "domain", "orders", "--api", "grpc", "--format", "json",
+    ]);
+    let outcome = test.run().status(2).stdout("");
+    let errors: Value = serde_json::from_str(&outcome.stderr).unwrap();
+    assert_eq!(
+        errors,
+        json!({ "status": "invalid", "problems": [{ "path": "/api", "message": "\"grpc\" is not one of \"fastapi\" or \"none\"" }] })
+    );
+}
+
+#[test]
+fn directory_escapes_are_refused() {
+    for (directory, message) in [
+        (
+            "../x",
+            "`directory`: `../x` contains `..`, which is not allowed; expected a relative path inside the workspace like `libs` or `packages/backend`",
+        ),
+        (
+            "/abs",
+            "`directory`: `/abs` is absolute; expected a relative path inside the workspace like `libs` or `packages/backend`",
+        ),
+    ] {
+        let test = Test::new().args(["generate", "domain", "orders", "--directory", directory]);
+        test.run()
+            .status(2)
+            .stdout("")
+            .stderr(&format!("error: invalid options (1):\n  - {message}\nNothing was written. `python-ddd schema <generator>` lists every option.\n"));
+        assert!(test.files().is_empty());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_root_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    let test = Test::new().args(["generate", "domain", "orders"]);
+    std::os::unix::fs::symlink(outside.path(), test.root().join("libs")).unwrap();
+    let outcome = test.run().status(2).stdout("");
+    assert!(
+        outcome
+            .stderr
+            .contains("is a symbolic link that leads outside the workspace root"),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(
+        fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
+}
+
+#[test]
+fn options_json_and_flags_combine() {
+    let test = Test::new().args([
+        "generate",
+        "domain",
+        "--options-json",
+        r#"{"name":"orders","api":"none"}"#,
+        "--event-bus",
+        "kafka",
+        "--format",
+        "json",
+    ]);
+    let outcome = test.run().status(0).stderr("");
+    let report: Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(report["status"], "ok");
+    let manifest: Value = serde_json::from_str(&test.read("libs/orders/.python-ddd.json")).unwrap();
+    assert_eq!(manifest["options"]["api"], "none");
+    assert_eq!(manifest["options"]["eventBus"], "kafka");
+}
+
+#[test]
+fn unknown_generator() {
+    Test::new()
+        .args(["generate", "nope", "x"])
+        .run()
+        .status(2)
+        .stdout("")
+        .stderr("error: invalid options (1):\n  - `options`: unknown generator `nope`; available: domain\nNothing was written. `python-ddd schema <generator>` lists every option.\n");
+}
+
+#[test]
+fn list_and_schema() {
+    Test::new()
+        .args(["list"])
+        .run()
+        .status(0)
+        .stdout("domain   A bounded context in hexagonal layers: domain, application, infrastructure and interface, with tests, docs and Nx wiring (aliases: d, ddd)\n");
+    let committed = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/domain.schema.json"),
+    )
+    .unwrap();
+    Test::new()
+        .args(["schema", "domain"])
+        .run()
+        .status(0)
+        .stdout(&committed);
+}
+
+#[test]
+fn nx_protocol_round_trip() {
+    let needs = Test::new()
+        .args(["nx"])
+        .stdin(r#"{"generator":"domain","options":{"name":"orders"},"files":null}"#)
+        .run()
+        .status(0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&needs.stdout).unwrap(),
+        json!({ "status": "needFiles", "root": "libs/orders" })
+    );
+
+    let tree = generated(&json!({ "name": "orders" }));
+    let files: serde_json::Map<String, Value> = tree
+        .iter()
+        .map(|(p, c)| (p.clone(), Value::String(c.clone())))
+        .collect();
+    let request = json!({ "generator": "domain", "options": { "name": "orders" }, "files": files });
+    let again = Test::new()
+        .args(["nx"])
+        .stdin(&request.to_string())
+        .run()
+        .status(0);
+    let response: Value = serde_json::from_str(&again.stdout).unwrap();
+    assert!(
+        response["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["action"] == "unchanged" && f.get("content").is_none())
+    );
+}
+
+#[test]
+fn help_shows_examples() {
+    let outcome = Test::new().args(["generate", "--help"]).run().status(0);
+    assert!(
+        outcome
+            .stdout
+            .contains("python-ddd generate domain orders --dry-run"),
+        "{}",
+        outcome.stdout
+    );
+}
