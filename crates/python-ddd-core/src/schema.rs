@@ -61,6 +61,49 @@ pub fn schema_file_name(generator: Generator) -> String {
     format!("{}.schema.json", generator.name())
 }
 
+/// The options as a Markdown table (option, type, default, description), for the README.
+pub fn options_table(generator: Generator) -> String {
+    let schema = schema_value(generator);
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut table = String::from("| option | type | default | description |\n|---|---|---|---|\n");
+    for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+        let kind = match property["enum"].as_array() {
+            Some(values) => values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(" \\| "),
+            None => property["type"].as_str().unwrap_or("any").to_owned(),
+        };
+        let default = match &property["default"] {
+            Value::Null if required.contains(&name.as_str()) => {
+                "required (1st positional)".to_owned()
+            }
+            Value::Null => "—".to_owned(),
+            value => format!(
+                "`{}`",
+                value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned)
+            ),
+        };
+        let description = property["description"]
+            .as_str()
+            .unwrap_or_default()
+            .replace('|', "\\|");
+        table.push_str(&format!(
+            "| `{name}` | {kind} | {default} | {description} |\n"
+        ));
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +161,29 @@ mod tests {
         );
         assert_eq!(properties["directory"]["default"], "libs");
         assert_eq!(properties["force"]["default"], false);
+    }
+
+    /// The README's options table must match the schema.
+    #[test]
+    fn readme_options_table_is_fresh() {
+        let readme = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"),
+        )
+        .expect("README.md exists");
+        let (start, end) = (
+            "<!-- options:domain:start -->\n",
+            "<!-- options:domain:end -->",
+        );
+        let table = readme
+            .split_once(start)
+            .and_then(|(_, rest)| rest.split_once(end))
+            .map(|(table, _)| table)
+            .expect("README.md has the options markers");
+        let fresh = options_table(Generator::Domain);
+        assert!(
+            table == fresh,
+            "README.md's options table is stale; replace it with `python-ddd schema domain --markdown`:\n{fresh}"
+        );
     }
 
     /// The committed `schemas/*.schema.json` must equal what the types generate. Rewrite them with

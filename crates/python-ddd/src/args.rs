@@ -92,6 +92,10 @@ pub struct SchemaArgs {
     /// Write every generator's schema as `<DIR>/<generator>.schema.json`.
     #[arg(long, value_name = "DIR", conflicts_with = "generator")]
     pub write: Option<PathBuf>,
+
+    /// Print the options as a Markdown table (as in the README) instead of JSON.
+    #[arg(long, conflicts_with = "write")]
+    pub markdown: bool,
 }
 
 #[derive(Debug, Args)]

@@ -75,7 +75,11 @@ pub fn schema(args: &SchemaArgs) -> anyhow::Result<Status> {
         ));
         return Ok(Status::Invalid);
     };
-    print(&schema::schema_text(generator))?;
+    if args.markdown {
+        print(&schema::options_table(generator))?;
+    } else {
+        print(&schema::schema_text(generator))?;
+    }
     Ok(Status::Success)
 }
 
