@@ -4,6 +4,8 @@
 //! Nx Console's form builder understand. The same text is committed under `schemas/` and copied
 //! into the npm package; a test fails with a diff when the committed copy is stale.
 
+use std::fmt::Write as _;
+
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
@@ -97,9 +99,7 @@ pub fn options_table(generator: Generator) -> String {
             .as_str()
             .unwrap_or_default()
             .replace('|', "\\|");
-        table.push_str(&format!(
-            "| `{name}` | {kind} | {default} | {description} |\n"
-        ));
+        let _ = writeln!(table, "| `{name}` | {kind} | {default} | {description} |");
     }
     table
 }
