@@ -114,3 +114,48 @@ fn add_manifest(
         &manifest.to_text(),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Every supported combination renders, no two feature folders write the same path, and the
+    /// manifest lists every other file.
+    #[test]
+    fn every_combination_renders() {
+        for persistence in ["sqlalchemy", "memory"] {
+            for event_bus in ["memory", "kafka"] {
+                for api in ["fastapi", "none"] {
+                    for layout in ["single", "per-layer"] {
+                        for fields in [
+                            fields::DEFAULT_FIELDS,
+                            "title:str",
+                            "a:str,b:int,c:bool,d:decimal,e:datetime,f:date,g:uuid,h:email,i:money,j:enum(x|y),\
+                             k:str?,l:int?,m:bool?,n:decimal?,o:datetime?,p:date?,q:uuid?,r:email?,s:money?,t:enum(z)?",
+                        ] {
+                            let options = json!({
+                                "name": "orders", "persistence": persistence, "eventBus": event_bus,
+                                "api": api, "projectLayout": layout, "fields": fields,
+                            });
+                            let generation = generate(Generator::Domain, &options)
+                                .unwrap_or_else(|e| panic!("{options}: {e:?}"));
+                            let manifest_path = format!("libs/orders/{}", manifest::FILE_NAME);
+                            let manifest = manifest::Manifest::parse(
+                                &manifest_path,
+                                generation.tree.get(&manifest_path).expect("a manifest"),
+                            )
+                            .unwrap();
+                            assert_eq!(
+                                manifest.files.len() + 1,
+                                generation.tree.len(),
+                                "{options}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
