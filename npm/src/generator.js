@@ -264,11 +264,12 @@ function invalidError(generator, problems) {
  */
 function conflictError(generator, conflicts) {
   const lines = conflicts.map((f) => `  - ${f.path}`);
+  const n = conflicts.length;
   return new Error(
-    `${PACKAGE}:${generator} would overwrite ${conflicts.length} file${conflicts.length === 1 ? '' : 's'} ` +
-      `you edited since they were generated:\n${lines.join('\n')}\n` +
-      `Nothing was written. Preview the changes with --dry-run, then re-run with --force to overwrite them ` +
-      `(or undo your edits, or keep the previous options).`,
+    `${PACKAGE}:${generator} would overwrite ${n} file${n === 1 ? '' : 's'} you edited since ` +
+      `${n === 1 ? 'it was' : 'they were'} generated; nothing was written.\n${lines.join('\n')}\n` +
+      `To proceed: preview the changes with --dry-run, then re-run with --force to overwrite ` +
+      `${n === 1 ? 'it' : 'them'} (your edits are lost), or undo your edits, or keep the previous options.`,
   );
 }
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 'use strict';
-// A stand-in for `python-ddd nx` whose answer is chosen by the request's options.fake:
-// "conflict-exit3" prints a conflict plan and exits 3; "garbage" prints no JSON and exits 1;
-// "echo" answers needFiles, then a plan echoing the files it received.
+// A stand-in for `python-ddd nx` whose answer is chosen by the request's options.fake (or the
+// env FAKE_PYTHON_DDD_MODE): "conflict-exit3" prints a conflict plan and exits 3; "garbage" prints
+// no JSON and exits 1; otherwise it answers needFiles, then a plan echoing the files it received.
 const input = require('node:fs').readFileSync(0, 'utf8');
 const request = JSON.parse(input);
-const mode = request.options.fake;
+const mode = request.options.fake ?? process.env.FAKE_PYTHON_DDD_MODE;
 if (process.argv[2] !== 'nx') {
   process.stderr.write('usage: fake nx\n');
   process.exit(1);

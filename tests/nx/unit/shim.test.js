@@ -230,7 +230,7 @@ test('conflict: lists the files and how to proceed, writes nothing even if the p
     await assert.rejects(shim.runGenerator('domain', tree, { name: 'orders' }, { transport, logger, env }), (error) => {
       assert.match(error.message, /would overwrite 2 files you edited/);
       assert.match(error.message, /  - libs\/orders\/a.py\n  - libs\/orders\/b.py/);
-      assert.match(error.message, /Nothing was written/);
+      assert.match(error.message, /they were generated; nothing was written\.\n/);
       assert.match(error.message, /--dry-run/);
       assert.match(error.message, /--force/);
       return true;
