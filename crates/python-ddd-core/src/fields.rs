@@ -254,6 +254,35 @@ pub struct Field {
     /// The default after `name: type = ` in the test factory dataclass: a literal such as `1`, or
     /// `field(default_factory=lambda: Money(Decimal("10.00"), "EUR"))` for values built by a call.
     pub factory_default: String,
+    /// Python value type of the SQLAlchemy column (`Mapped[…]`), with `| None` when optional;
+    /// money is two columns (`<name>_amount: Decimal`, `<name>_currency: str`), this is empty.
+    pub sa_annotation: String,
+    /// SQLAlchemy column type in `tables.py` (`sa.Text`, `ExactDecimal`, `sa.String(9)`, …); for
+    /// money, the type of the amount column.
+    pub sa_type: String,
+    /// The same type as an Alembic migration renders it (`sa.Text()`, `sa.String(length=9)`, …).
+    pub migration_type: String,
+    /// SQL check of an enum column (`status IN ('pending', 'paid')`), empty for other kinds.
+    pub check_sql: String,
+    /// Column value read from the aggregate `<entity_snake>` (mapper `to_values`), non-money kinds.
+    pub to_record: String,
+    /// Money only: the amount / currency column values read from the aggregate.
+    pub to_record_amount: String,
+    pub to_record_currency: String,
+    /// The domain value rebuilt from a table row named `record`.
+    pub from_record: String,
+    /// Annotation in HTTP request/response schemas without `| None` (`HttpMoneySchema` for money).
+    pub http_base_type: String,
+    /// HTTP schema annotation, with `| None` when optional.
+    pub http_type: String,
+    /// DTO value built from the HTTP request schema attribute `self.<name>`.
+    pub http_to_dto: String,
+    /// HTTP response value read from the DTO named `<entity_snake>`.
+    pub http_from_dto: String,
+    /// `json_sample` as a Python expression (`True`, not `true`), for HTTP tests.
+    pub json_py_sample: String,
+    /// A second JSON value as a Python expression (from `sample_alt`).
+    pub json_py_sample_alt: String,
 }
 
 impl Field {
@@ -308,6 +337,16 @@ impl Field {
             &names::snake(entity),
             &sample,
         );
+        let adapters = adapter_snippets(
+            kind,
+            spec.optional,
+            &spec.name,
+            &names::snake(entity),
+            &enum_class,
+            &enum_values,
+        );
+        let json_py_sample = python_json(&json_sample);
+        let json_py_sample_alt = python_json(&json_alt(kind, &title, &enum_values));
         Self {
             name: spec.name.clone(),
             camel: names::camel(&spec.name),
@@ -340,6 +379,20 @@ impl Field {
             from_domain: conversions.from_domain,
             dto_sample: conversions.dto_sample,
             factory_default: conversions.factory_default,
+            sa_annotation: adapters.sa_annotation,
+            sa_type: adapters.sa_type,
+            migration_type: adapters.migration_type,
+            check_sql: adapters.check_sql,
+            to_record: adapters.to_record,
+            to_record_amount: adapters.to_record_amount,
+            to_record_currency: adapters.to_record_currency,
+            from_record: adapters.from_record,
+            http_base_type: adapters.http_base_type,
+            http_type: adapters.http_type,
+            http_to_dto: adapters.http_to_dto,
+            http_from_dto: adapters.http_from_dto,
+            json_py_sample,
+            json_py_sample_alt,
             pascal,
         }
     }
@@ -399,6 +452,191 @@ fn conversions(
         from_domain,
         dto_sample,
         factory_default,
+    }
+}
+
+/// Snippets of the SQLAlchemy, mapper and HTTP layers (see the `Field` members of the same names).
+struct AdapterSnippets {
+    sa_annotation: String,
+    sa_type: String,
+    migration_type: String,
+    check_sql: String,
+    to_record: String,
+    to_record_amount: String,
+    to_record_currency: String,
+    from_record: String,
+    http_base_type: String,
+    http_type: String,
+    http_to_dto: String,
+    http_from_dto: String,
+}
+
+/// Longest e-mail address (RFC 5321 path limit as commonly enforced).
+const EMAIL_LENGTH: usize = 320;
+
+fn adapter_snippets(
+    kind: Kind,
+    optional: bool,
+    name: &str,
+    entity_snake: &str,
+    enum_class: &str,
+    values: &[EnumValue],
+) -> AdapterSnippets {
+    let none = if optional { " | None" } else { "" };
+    let enum_length = values.iter().map(|v| v.value.len()).max().unwrap_or(1);
+    let (sa_base, sa_type, migration_type) = match kind {
+        Kind::Str => ("str", "sa.Text".to_owned(), "sa.Text()".to_owned()),
+        Kind::Int => (
+            "int",
+            "sa.BigInteger".to_owned(),
+            "sa.BigInteger()".to_owned(),
+        ),
+        Kind::Bool => ("bool", "sa.Boolean".to_owned(), "sa.Boolean()".to_owned()),
+        Kind::Decimal | Kind::Money => (
+            "Decimal",
+            "ExactDecimal".to_owned(),
+            "ExactDecimal()".to_owned(),
+        ),
+        Kind::Datetime => (
+            "datetime",
+            "UtcDateTime".to_owned(),
+            "UtcDateTime()".to_owned(),
+        ),
+        Kind::Date => ("date", "sa.Date".to_owned(), "sa.Date()".to_owned()),
+        Kind::Uuid => ("UUID", "sa.Uuid".to_owned(), "sa.Uuid()".to_owned()),
+        Kind::Email => (
+            "str",
+            format!("sa.String({EMAIL_LENGTH})"),
+            format!("sa.String(length={EMAIL_LENGTH})"),
+        ),
+        Kind::Enum => (
+            "str",
+            format!("sa.String({enum_length})"),
+            format!("sa.String(length={enum_length})"),
+        ),
+    };
+    let sa_annotation = if kind == Kind::Money {
+        String::new()
+    } else {
+        format!("{sa_base}{none}")
+    };
+    let check_sql = if kind == Kind::Enum {
+        let members: Vec<String> = values.iter().map(|v| format!("'{}'", v.value)).collect();
+        format!("{name} IN ({})", members.join(", "))
+    } else {
+        String::new()
+    };
+    let attr = format!("{entity_snake}.{name}");
+    let column = format!("record.{name}");
+    // Optional values go through the mapper's `_or_none(value, convert)` helper.
+    let (to_record, to_record_amount, to_record_currency, from_record) = match kind {
+        Kind::Email | Kind::Enum => {
+            let from = if optional {
+                format!(
+                    "_or_none({column}, {})",
+                    if kind == Kind::Email {
+                        "Email"
+                    } else {
+                        enum_class
+                    }
+                )
+            } else if kind == Kind::Email {
+                format!("Email({column})")
+            } else {
+                format!("{enum_class}({column})")
+            };
+            let to = if optional {
+                format!("_or_none({attr}, str)")
+            } else {
+                format!("{attr}.value")
+            };
+            (to, String::new(), String::new(), from)
+        }
+        Kind::Money => {
+            let (amount, currency) = (format!("{column}_amount"), format!("{column}_currency"));
+            if optional {
+                (
+                    String::new(),
+                    format!("_or_none({attr}, _amount)"),
+                    format!("_or_none({attr}, _currency)"),
+                    format!("_money_or_none({amount}, {currency})"),
+                )
+            } else {
+                (
+                    String::new(),
+                    format!("{attr}.amount"),
+                    format!("{attr}.currency"),
+                    format!("Money({amount}, {currency})"),
+                )
+            }
+        }
+        _ => (attr.clone(), String::new(), String::new(), column.clone()),
+    };
+    let http_base_type = match kind {
+        Kind::Money => "HttpMoneySchema".to_owned(),
+        Kind::Email => "str".to_owned(),
+        Kind::Enum => enum_class.to_owned(),
+        Kind::Str => "str".to_owned(),
+        Kind::Int => "int".to_owned(),
+        Kind::Bool => "bool".to_owned(),
+        Kind::Decimal => "Decimal".to_owned(),
+        Kind::Datetime => "datetime".to_owned(),
+        Kind::Date => "date".to_owned(),
+        Kind::Uuid => "UUID".to_owned(),
+    };
+    let http_type = format!("{http_base_type}{none}");
+    let self_attr = format!("self.{name}");
+    let dto_attr = format!("{entity_snake}.{name}");
+    let (http_to_dto, http_from_dto) = match (kind, optional) {
+        (Kind::Money, false) => (
+            format!("{self_attr}.to_dto()"),
+            format!("HttpMoneySchema.from_dto({dto_attr})"),
+        ),
+        (Kind::Money, true) => (
+            format!("None if {self_attr} is None else {self_attr}.to_dto()"),
+            format!("_or_none({dto_attr}, HttpMoneySchema.from_dto)"),
+        ),
+        _ => (self_attr, dto_attr),
+    };
+    AdapterSnippets {
+        sa_annotation,
+        sa_type,
+        migration_type,
+        check_sql,
+        to_record,
+        to_record_amount,
+        to_record_currency,
+        from_record,
+        http_base_type,
+        http_type,
+        http_to_dto,
+        http_from_dto,
+    }
+}
+
+/// The JSON text of a sample as a Python expression (JSON literals `true`/`false`/`null`).
+fn python_json(json: &str) -> String {
+    match json {
+        "true" => "True".to_owned(),
+        "false" => "False".to_owned(),
+        "null" => "None".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// The JSON text of `sample_alt`.
+fn json_alt(kind: Kind, title: &str, values: &[EnumValue]) -> String {
+    match kind {
+        Kind::Str => format!("\"{title} 2\""),
+        Kind::Int => "2".to_owned(),
+        Kind::Bool => "false".to_owned(),
+        Kind::Decimal => "\"2.25\"".to_owned(),
+        Kind::Datetime => "\"2024-02-03T04:05:06Z\"".to_owned(),
+        Kind::Date => "\"2024-02-03\"".to_owned(),
+        Kind::Uuid => "\"00000000-0000-4000-8000-000000000002\"".to_owned(),
+        Kind::Email => "\"grace@example.com\"".to_owned(),
+        Kind::Money => "{\"amount\": \"12.50\", \"currency\": \"EUR\"}".to_owned(),
+        Kind::Enum => format!("\"{}\"", values.get(1).unwrap_or(&values[0]).value),
     }
 }
 
@@ -552,6 +790,39 @@ mod tests {
             ("dto.count", "order_line.count")
         );
         assert_eq!(count.factory_default, "1");
+    }
+
+    #[test]
+    fn adapter_snippets_for_money_enum_and_optional_email() {
+        let fields =
+            parse_spec("total:money?,status:enum(pending|cancelled),backup:email?,flag:bool")
+                .unwrap();
+        let money = Field::new(&fields[0], "Order");
+        assert_eq!(money.sa_type, "ExactDecimal");
+        assert_eq!(money.to_record_amount, "_or_none(order.total, _amount)");
+        assert_eq!(
+            money.from_record,
+            "_money_or_none(record.total_amount, record.total_currency)"
+        );
+        assert_eq!(money.http_type, "HttpMoneySchema | None");
+        let status = Field::new(&fields[1], "Order");
+        assert_eq!(status.sa_type, "sa.String(9)");
+        assert_eq!(status.migration_type, "sa.String(length=9)");
+        assert_eq!(status.check_sql, "status IN ('pending', 'cancelled')");
+        assert_eq!(status.to_record, "order.status.value");
+        assert_eq!(status.from_record, "OrderStatus(record.status)");
+        let backup = Field::new(&fields[2], "Order");
+        assert_eq!(backup.sa_annotation, "str | None");
+        assert_eq!(backup.to_record, "_or_none(order.backup, str)");
+        assert_eq!(backup.from_record, "_or_none(record.backup, Email)");
+        let flag = Field::new(&fields[3], "Order");
+        assert_eq!(
+            (
+                flag.json_py_sample.as_str(),
+                flag.json_py_sample_alt.as_str()
+            ),
+            ("True", "False")
+        );
     }
 
     #[test]
