@@ -513,3 +513,21 @@ fn help_shows_examples() {
         outcome.stdout
     );
 }
+
+/// `python-ddd … | head -1` must not report an error when the reader goes away.
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let binary = assert_cmd::cargo::cargo_bin("python-ddd");
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(binary)
+        .args(["generate", "domain", "orders", "--dry-run", "--root"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
