@@ -11,7 +11,8 @@
 # Environment:
 #   PYTHON_DDD_PACK_PROFILE  cargo profile of the packed binary (default: release, what ships)
 #   PYTHON_DDD_E2E_KEEP=1    keep the temp workspace (its path is printed)
-#   PYTHON_DDD_E2E_VENV      use this venv instead of tests/support/ensure-venv.sh (`none`: skip nx test/lint)
+#   PYTHON_DDD_E2E_VENV      use this venv instead of tests/support/ensure-venv.sh (`none`: skip nx test/lint);
+#                            PYTHON_DDD_VENV (set by tests/run-all.sh) is used the same way
 #   PYTHON_DDD_E2E_WS        reuse a workspace kept by an earlier run (no pack, no install; harness development)
 # Needs only node/npm, cargo, and (for `nx test`/`nx lint`) python3; npm's own cache makes reruns fast.
 set -euo pipefail
@@ -49,33 +50,36 @@ if [[ -n "${PYTHON_DDD_E2E_WS:-}" ]]; then
   log "reusing $ws"
   git -C "$ws" clean -qfdx -e node_modules -e .nx && git -C "$ws" checkout -q .
 else
-work="$(mktemp -d "${TMPDIR:-/tmp}/python-ddd-nx-e2e.XXXXXX")"
-if [[ "${PYTHON_DDD_E2E_KEEP:-}" == 1 ]]; then
-  log "keeping $work"
-else
-  trap 'rm -rf "$work"' EXIT
+  work="$(mktemp -d "${TMPDIR:-/tmp}/python-ddd-nx-e2e.XXXXXX")"
+  if [[ "${PYTHON_DDD_E2E_KEEP:-}" == 1 ]]; then
+    log "keeping $work"
+  else
+    trap 'rm -rf "$work"' EXIT
+  fi
+
+  log "packing (profile ${PYTHON_DDD_PACK_PROFILE:-release})"
+  mapfile -t tarballs < <("$repo/npm/scripts/pack.sh" --profile "${PYTHON_DDD_PACK_PROFILE:-release}" "$work/tarballs")
+  [[ ${#tarballs[@]} -eq 2 ]] || { log "pack.sh printed ${#tarballs[@]} tarballs, expected 2"; exit 1; }
+  printf '  %s\n' "${tarballs[@]}" >&2
+
+  log "workspace $work/ws: nx@$NX_VERSION @nx/devkit@$DEVKIT_VERSION + the tarballs"
+  mkdir -p "$work/ws"
+  (
+    cd "$work/ws"
+    npm init -y >/dev/null
+    printf '{\n  "analytics": false\n}\n' > nx.json
+    npm install --save-dev --save-exact --prefer-offline --no-audit --no-fund --loglevel=error \
+      "nx@$NX_VERSION" "@nx/devkit@$DEVKIT_VERSION" "${tarballs[@]}" </dev/null >&2
+    printf 'node_modules/\n.nx/\n' > .gitignore
+    # A commit lets PYTHON_DDD_E2E_WS reuse the workspace later (git clean); the tests do not need git.
+    if command -v git >/dev/null; then
+      git init -q . && git add -A && git -c user.name=e2e -c user.email=e2e@invalid commit -qm workspace
+    fi
+  )
+  ws="$work/ws"
 fi
 
-log "packing (profile ${PYTHON_DDD_PACK_PROFILE:-release})"
-mapfile -t tarballs < <("$repo/npm/scripts/pack.sh" --profile "${PYTHON_DDD_PACK_PROFILE:-release}" "$work/tarballs")
-[[ ${#tarballs[@]} -eq 2 ]] || { log "pack.sh printed ${#tarballs[@]} tarballs, expected 2"; exit 1; }
-printf '  %s\n' "${tarballs[@]}" >&2
-
-log "workspace $work/ws: nx@$NX_VERSION @nx/devkit@$DEVKIT_VERSION + the tarballs"
-mkdir -p "$work/ws"
-(
-  cd "$work/ws"
-  npm init -y >/dev/null
-  printf '{\n  "analytics": false\n}\n' > nx.json
-  npm install --save-dev --prefer-offline --no-audit --no-fund --loglevel=error \
-    "nx@$NX_VERSION" "@nx/devkit@$DEVKIT_VERSION" "${tarballs[@]}" </dev/null >&2
-  printf 'node_modules/\n.nx/\n' > .gitignore
-  git init -q . && git add -A && git -c user.name=e2e -c user.email=e2e@invalid commit -qm workspace
-)
-ws="$work/ws"
-fi
-
-venv="${PYTHON_DDD_E2E_VENV:-}"
+venv="${PYTHON_DDD_E2E_VENV:-${PYTHON_DDD_VENV:-}}"
 if [[ -z "$venv" ]]; then
   log "Python venv (tests/support/ensure-venv.sh)"
   venv="$(PYTHON_DDD_BINARY="$ws/node_modules/@vibes/python-ddd-linux-x64/bin/python-ddd" \
