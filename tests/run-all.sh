@@ -3,7 +3,7 @@
 # runs (.ci/run).
 #
 #   tests/run-all.sh                 everything
-#   tests/run-all.sh matrix nx       only these sections (build and venv always run: the others need them)
+#   tests/run-all.sh matrix nx       only these sections (plus build, and venv/postgres when a later section needs them)
 #
 # Sections: build, cargo-test, clippy, schema, venv, postgres, matrix, nx, bench.
 # Environment: PYTHON_DDD_MATRIX_ARGS (extra pytest arguments for the matrix, e.g. "-k memory -x"),
@@ -19,7 +19,7 @@ cd "$repo"
 
 all_sections=(build cargo-test clippy schema venv postgres matrix nx bench)
 if (($#)); then
-    selected=(build venv "$@")
+    selected=(build "$@")
     for s in "$@"; do
         [[ " ${all_sections[*]} " == *" $s "* ]] || { echo "run-all.sh: unknown section '$s' (known: ${all_sections[*]})" >&2; exit 2; }
     done
@@ -142,7 +142,9 @@ wants build && section build do_build
 wants cargo-test && section cargo-test do_cargo_test
 wants clippy && section clippy do_clippy
 wants schema && section schema do_schema
-wants venv && section venv do_venv
+if wants venv || wants matrix || wants nx || wants bench; then
+    section venv do_venv
+fi
 if wants postgres || wants matrix || wants nx || wants bench; then
     section postgres do_postgres
 fi

@@ -14,6 +14,7 @@ Environment:
   PYTHON_DDD_BINARY         the generator (default: target/debug/python-ddd)
   PYTHON_DDD_MATRIX_JOBS    parallel jobs (default: CPU count)
   PYTHON_DDD_KEEP           keep the generated projects (prints where)
+  PYTHON_DDD_MYPY_SEED=0    do not seed new mypy caches from the first combination's (for measuring)
 """
 
 from __future__ import annotations
@@ -414,7 +415,8 @@ class Matrix:
             if first is not None and self.futures.get((combo.id, tool)) is not first:
                 first.result()  # the first run warms the cache that seeds the others
             seed = self.first_mypy_cache
-            if not cache.exists() and seed is not None and seed != cache and seed.is_dir():
+            seeding = os.environ.get("PYTHON_DDD_MYPY_SEED", "1") != "0"
+            if seeding and not cache.exists() and seed is not None and seed != cache and seed.is_dir():
                 # Third-party modules (sqlalchemy, pydantic, fastapi…) are the bulk of a cold run and the same
                 # everywhere; first-party entries are revalidated by content hash, so a copied entry is safe.
                 shutil.copytree(seed, cache)
