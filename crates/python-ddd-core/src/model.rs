@@ -49,6 +49,9 @@ pub struct DomainModel {
     pub per_layer: bool,
     pub fields: Vec<Field>,
     pub enums: Vec<EnumModel>,
+    /// The enum class names sorted as isort / ruff sort imported names (case-insensitively), so
+    /// templates can write `from … import (\n    Order,\n    OrderChannel,\n    OrderStatus,\n)`.
+    pub enum_classes_sorted: Vec<String>,
     pub uses: Uses,
     /// The `fields` spec as given (or the default), for docs.
     pub fields_spec: String,
@@ -112,6 +115,12 @@ impl DomainModel {
                 values: f.enum_values.clone(),
             })
             .collect();
+        let mut enum_classes_sorted: Vec<String> = fields
+            .iter()
+            .filter(|f| f.is_enum)
+            .map(|f| f.enum_class.clone())
+            .collect();
+        enum_classes_sorted.sort_by_key(|class| (class.to_lowercase(), class.clone()));
         let has = |kind: Kind| fields.iter().any(|f| f.kind == kind);
         let uses = Uses {
             str: has(Kind::Str),
@@ -179,6 +188,7 @@ impl DomainModel {
             per_layer: options.project_layout == ProjectLayout::PerLayer,
             fields,
             enums,
+            enum_classes_sorted,
             uses,
             fields_spec: options
                 .fields
