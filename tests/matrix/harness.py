@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache"
 POSTGRES_SH = REPO / "tests" / "support" / "postgres.sh"
 VENV_BIN = Path(sys.prefix) / "bin"
-TOOL_TIMEOUT = 900
+TOOL_TIMEOUT = 300
 
 # ---------------------------------------------------------------------------------------------------------------
 # Combinations
@@ -266,6 +266,7 @@ class Project:
     context: Path
     generate: Result
     pyproject: dict[str, Any]
+    generate_paths: frozenset[str] = frozenset()
 
     @property
     def source_roots(self) -> list[str]:
@@ -310,7 +311,9 @@ class Projects:
         if result.returncode != 0 or not (context / "pyproject.toml").is_file():
             return result
         pyproject = tomllib.loads((context / "pyproject.toml").read_text())
-        return Project(combo, workspace, context, result, pyproject)
+        # What the generator wrote, before any tool adds caches or bytecode next to it.
+        paths = frozenset(str(p.relative_to(context)) for p in context.rglob("*") if p.is_file())
+        return Project(combo, workspace, context, result, pyproject, paths)
 
     def project(self, combo: Combo) -> Project:
         got = self.get(combo)

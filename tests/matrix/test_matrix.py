@@ -307,3 +307,45 @@ def test_the_mypy_caches_are_per_combination() -> None:
     assert len(set(dirs)) == len(dirs)
     assert all(d.parent == CACHE / "mypy" for d in dirs)
 
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Generation is deterministic and a re-run writes nothing
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in COMBOS])
+def test_generation_is_deterministic_and_a_rerun_writes_nothing(
+    combo: Combo, projects: Projects, tmp_path: Path
+) -> None:
+    from harness import binary
+
+    first = projects.project(combo)
+    again = run([str(binary()), *combo.argv(tmp_path)], cwd=tmp_path)
+    if again.returncode != 0:
+        fail(combo, "a second `python-ddd generate` into a fresh folder failed", again)
+    ours = _snapshot(tmp_path / combo.context_dir)
+    theirs = {
+        path: content
+        for path, (content, _) in _snapshot(first.context).items()
+        if path in first.generate_paths
+    }
+    differ = sorted(p for p in ours.keys() | theirs.keys() if ours.get(p, (None,))[0] != theirs.get(p))
+    if differ:
+        fail(combo, "two runs with the same options produced different trees:\n  " + "\n  ".join(differ[:50]))
+
+    rerun = run([str(binary()), *combo.argv(tmp_path)], cwd=tmp_path)
+    if rerun.returncode != 0:
+        fail(combo, "re-running `python-ddd generate` over its own output failed", rerun)
+    after = _snapshot(tmp_path / combo.context_dir)
+    touched = sorted(p for p in ours.keys() | after.keys() if ours.get(p) != after.get(p))
+    if touched:
+        fail(combo, "re-running over an unchanged tree touched files:\n  " + "\n  ".join(touched[:50]), rerun)
