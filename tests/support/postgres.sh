@@ -41,6 +41,9 @@ ensure_installed() {
     fi
     log "PostgreSQL is missing: installing Debian's postgresql"
     export DEBIAN_FRONTEND=noninteractive
+    # We make our own throwaway cluster: keep the package from creating (and starting) a default one.
+    mkdir -p /etc/postgresql-common
+    [[ -f /etc/postgresql-common/createcluster.conf ]] || echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf
     apt-get update -qq >&2
     apt-get install -y -qq --no-install-recommends postgresql >&2
     pg_bin >/dev/null || die "apt-get installed postgresql but /usr/lib/postgresql/*/bin/initdb is still missing"
