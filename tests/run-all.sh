@@ -5,7 +5,7 @@
 #   tests/run-all.sh                 everything
 #   tests/run-all.sh matrix nx       only these sections (plus build, and venv/postgres when a later section needs them)
 #
-# Sections: build, cargo-test, clippy, schema, venv, postgres, matrix, nx, bench.
+# Sections: build, fmt, cargo-test, clippy, schema, venv, postgres, matrix, nx, bench.
 # Environment: PYTHON_DDD_MATRIX_ARGS (extra pytest arguments for the matrix, e.g. "-k memory -x"),
 # PYTHON_DDD_MATRIX_JOBS (parallel matrix jobs, default: CPU count).
 #
@@ -17,7 +17,7 @@ exec </dev/null
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-all_sections=(build cargo-test clippy schema venv postgres matrix nx bench)
+all_sections=(build fmt cargo-test clippy schema venv postgres matrix nx bench)
 if (($#)); then
     selected=(build "$@")
     for s in "$@"; do
@@ -85,6 +85,7 @@ skip() {
 }
 
 do_build() { cargo build --locked; }
+do_fmt() { cargo fmt --all --check; }
 do_cargo_test() { cargo test --locked --workspace; }
 do_clippy() { cargo clippy --locked --workspace --all-targets -- -D warnings; }
 
@@ -139,6 +140,9 @@ do_nx() { tests/nx/run.sh; }
 do_bench() { tests/bench/run.sh --smoke; }
 
 wants build && section build do_build
+if wants fmt; then
+    if cargo fmt --version >/dev/null 2>&1; then section fmt do_fmt; else skip fmt "rustfmt is not installed"; fi
+fi
 wants cargo-test && section cargo-test do_cargo_test
 wants clippy && section clippy do_clippy
 wants schema && section schema do_schema
