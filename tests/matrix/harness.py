@@ -416,7 +416,7 @@ class Matrix:
             cache = mypy_cache_for(combo)
             first = self.first_mypy
             if first is not None and self.futures.get((combo.id, tool)) is not first:
-                first.result()  # the first run warms the cache that seeds the others
+                concurrent.futures.wait([first])  # the first run warms the cache that seeds the others
             seed = self.first_mypy_cache
             seeding = os.environ.get("PYTHON_DDD_MYPY_SEED", "1") != "0"
             if seeding and not cache.exists() and seed is not None and seed != cache and seed.is_dir():
