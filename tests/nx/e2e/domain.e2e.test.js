@@ -233,3 +233,23 @@ test('7. the aliases work and nx list shows every generator', () => {
   }
   assert.ok(!fs.existsSync(path.join(WS, 'libs/payments')));
 });
+
+test('8. a missing platform package is named in the error; PYTHON_DDD_BINARY overrides the binary', () => {
+  const pkgDir = path.join(WS, 'node_modules/@vibes/python-ddd-linux-x64');
+  const aside = `${pkgDir}.aside`;
+  fs.renameSync(pkgDir, aside);
+  try {
+    const run = nx(['g', '@vibes/python-ddd:domain', 'payments', '--dry-run', '--no-interactive']);
+    assert.notEqual(run.status, 0, show(run));
+    assert.match(run.stderr, /the optional dependency @vibes\/python-ddd-linux-x64 should have been installed/, show(run));
+    assert.match(run.stderr, /PYTHON_DDD_BINARY/);
+
+    const override = nx(['g', '@vibes/python-ddd:domain', 'payments', '--dry-run', '--no-interactive'], {
+      PYTHON_DDD_BINARY: path.join(aside, 'bin/python-ddd'),
+    });
+    assert.equal(override.status, 0, show(override));
+    assert.ok(changeLines(override.stdout, 'CREATE').includes('libs/payments/.python-ddd.json'), show(override));
+  } finally {
+    fs.renameSync(aside, pkgDir);
+  }
+});
