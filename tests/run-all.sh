@@ -133,6 +133,9 @@ do_matrix() {
     local args=()
     # shellcheck disable=SC2206 # word splitting is the point
     [[ -z "${PYTHON_DDD_MATRIX_ARGS:-}" ]] || args=(${PYTHON_DDD_MATRIX_ARGS})
+    # The harness keeps itself to a lint standard too (tests/matrix/ruff.toml).
+    "$PYTHON_DDD_VENV/bin/ruff" check --no-cache tests/matrix
+    "$PYTHON_DDD_VENV/bin/ruff" format --no-cache --check tests/matrix
     (cd tests/matrix && "$PYTHON_DDD_VENV/bin/python" -m pytest "${args[@]}")
 }
 

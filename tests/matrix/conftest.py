@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from harness import CACHE, TOOLS, Matrix, Postgres, Projects
 
 _MATRIX: Matrix | None = None
@@ -20,7 +21,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _matrix(config: pytest.Config) -> Matrix:
-    global _MATRIX  # noqa: PLW0603
+    global _MATRIX
     if _MATRIX is None:
         base = Path(tempfile.mkdtemp(prefix="python-ddd-matrix."))
         config.stash[_BASE] = base

@@ -1,4 +1,5 @@
-"""Machinery of the option matrix (the hooks and fixtures are in conftest.py): the combinations, the generator, the tools and a small job pool.
+"""Machinery of the option matrix: the combinations, the generator, the tools and a small job pool (the hooks
+and fixtures are in conftest.py).
 
 Run with the cached venv's interpreter (``tests/support/ensure-venv.sh`` prints it); the tools (ruff, mypy, pytest,
 lint-imports) are that venv's, i.e. exactly the pins the generated ``requirements-dev.txt`` declares.
@@ -20,6 +21,7 @@ Environment:
 from __future__ import annotations
 
 import concurrent.futures
+import configparser
 import dataclasses
 import hashlib
 import os
@@ -27,7 +29,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import tomllib
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache"
@@ -234,7 +235,10 @@ def run(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None, timeo
         code, output = proc.returncode, proc.stdout
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout or ""
-        code, output = -9, (out.decode(errors="replace") if isinstance(out, bytes) else out) + f"\n[timed out after {timeout} s]"
+        code, output = (
+            -9,
+            (out.decode(errors="replace") if isinstance(out, bytes) else out) + f"\n[timed out after {timeout} s]",
+        )
     return Result(argv, cwd, code, output, time.monotonic() - started)
 
 
@@ -270,11 +274,20 @@ class Project:
 
     @property
     def source_roots(self) -> list[str]:
-        """The folders that hold the import packages, as the generated config declares them."""
-        pytest_cfg = self.pyproject.get("tool", {}).get("pytest", {}).get("ini_options", {})
-        roots = pytest_cfg.get("pythonpath") or self.pyproject.get("tool", {}).get("mypy", {}).get("mypy_path") or []
+        """The folders that hold the import packages, as the generated config declares them (pytest's
+        `pythonpath` in pyproject.toml or pytest.ini, else mypy's `mypy_path`, else the layer folders)."""
+        tool = self.pyproject.get("tool", {})
+        roots: Any = tool.get("pytest", {}).get("ini_options", {}).get("pythonpath")
+        ini = self.context / "pytest.ini"
+        if not roots and ini.is_file():
+            parser = configparser.ConfigParser()
+            parser.read_string(ini.read_text())
+            roots = parser.get("pytest", "pythonpath", fallback=None)
+        roots = roots or tool.get("mypy", {}).get("mypy_path")
         if isinstance(roots, str):
             roots = [r for r in re.split(r"[,\s:]+", roots) if r]
+        if not roots:
+            roots = [d for d in ("domain", "application", "infrastructure", "interface") if (self.context / d).is_dir()]
         return [str(self.context / r) for r in roots]
 
     def package_dir(self, package: str) -> Path:
@@ -342,9 +355,7 @@ class Postgres:
     def createdb(self, combo: Combo) -> str:
         slug = re.sub(r"[^a-z0-9]+", "_", combo.id.lower()).strip("_")[:40]
         name = f"m_{slug}_{hashlib.sha256(combo.id.encode()).hexdigest()[:8]}"
-        out = subprocess.run(
-            [str(POSTGRES_SH), "createdb", name], check=True, capture_output=True, text=True
-        ).stdout
+        out = subprocess.run([str(POSTGRES_SH), "createdb", name], check=True, capture_output=True, text=True).stdout
         return out.strip().splitlines()[-1]
 
     def query(self, db: str, sql: str) -> str:

@@ -14,6 +14,10 @@ import time
 from typing import TYPE_CHECKING
 
 import pytest
+from packaging.markers import default_environment
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from harness import (
     ALL_OPTIONS,
     CACHE,
@@ -29,9 +33,6 @@ from harness import (
     option_combos,
     run,
 )
-from packaging.markers import default_environment
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -70,7 +71,7 @@ def _pytest_summary(output: str) -> str:
 def _postgres_activity(postgres: Postgres, url: str) -> int:
     """Transactions the tests ran in their database (stats reach pg_stat_database when a backend ends)."""
     db = url.rsplit("/", 1)[-1]
-    sql = f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{db}'"  # noqa: S608
+    sql = f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{db}'"
     deadline = time.monotonic() + 5
     while True:
         value = int(postgres.query(db, sql) or 0)
@@ -148,8 +149,10 @@ def _unsatisfied(requirement: Requirement, seen: set[str] | None = None) -> list
     for extra in sorted(requirement.extras):
         for spec in dist.requires or []:
             dep = Requirement(spec)
-            if dep.marker is not None and dep.marker.evaluate({**env, "extra": extra}) and not dep.marker.evaluate(
-                {**env, "extra": ""}
+            if (
+                dep.marker is not None
+                and dep.marker.evaluate({**env, "extra": extra})
+                and not dep.marker.evaluate({**env, "extra": ""})
             ):
                 dep.marker = None
                 problems += [f"{requirement} → {p}" for p in _unsatisfied(dep, seen)]
@@ -232,10 +235,11 @@ _IMPORTS = {
 def test_options_decide_which_frameworks_appear(combo: Combo, projects: Projects) -> None:
     text = _python_text(projects.project(combo))
     wanted = {"sqlalchemy": combo.sqlalchemy, "aiokafka": combo.event_bus == "kafka", "fastapi": combo.api == "fastapi"}
+    found = {lib: bool(_IMPORTS[lib].search(text)) for lib in wanted}
     problems = [
-        f"{lib}: expected {'an' if expect else 'no'} import, found {'one' if bool(_IMPORTS[lib].search(text)) else 'none'}"
+        f"{lib}: expected {'an' if expect else 'no'} import, found {'one' if found[lib] else 'none'}"
         for lib, expect in wanted.items()
-        if bool(_IMPORTS[lib].search(text)) != expect
+        if found[lib] != expect
     ]
     if problems:
         fail(combo, "the generated code does not follow the options:\n  " + "\n  ".join(problems))
@@ -259,7 +263,10 @@ PLANT_COMBOS = [ALL_OPTIONS, Combo(layout="per-layer")]
 
 def _target_module(package_dir: Path, entity_snake: str) -> Path:
     """A leaf module of the package (the entity's, when there is one): where a careless import would go."""
-    preferred = [package_dir / "entities" / f"{entity_snake}.py", package_dir / "ports" / f"{entity_snake}_repository.py"]
+    preferred = [
+        package_dir / "entities" / f"{entity_snake}.py",
+        package_dir / "ports" / f"{entity_snake}_repository.py",
+    ]
     for path in preferred:
         if path.is_file():
             return path
@@ -308,7 +315,6 @@ def test_the_mypy_caches_are_per_combination() -> None:
     assert all(d.parent == CACHE / "mypy" for d in dirs)
 
 
-
 # ---------------------------------------------------------------------------------------------------------------
 # Generation is deterministic and a re-run writes nothing
 # ---------------------------------------------------------------------------------------------------------------
@@ -316,9 +322,7 @@ def test_the_mypy_caches_are_per_combination() -> None:
 
 def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     return {
-        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
+        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()
     }
 
 
@@ -333,11 +337,7 @@ def test_generation_is_deterministic_and_a_rerun_writes_nothing(
     if again.returncode != 0:
         fail(combo, "a second `python-ddd generate` into a fresh folder failed", again)
     ours = _snapshot(tmp_path / combo.context_dir)
-    theirs = {
-        path: content
-        for path, (content, _) in _snapshot(first.context).items()
-        if path in first.generate_paths
-    }
+    theirs = {path: content for path, (content, _) in _snapshot(first.context).items() if path in first.generate_paths}
     differ = sorted(p for p in ours.keys() | theirs.keys() if ours.get(p, (None,))[0] != theirs.get(p))
     if differ:
         fail(combo, "two runs with the same options produced different trees:\n  " + "\n  ".join(differ[:50]))
