@@ -90,6 +90,10 @@ pub struct Uses {
     #[serde(rename = "enum")]
     pub enum_: bool,
     pub optional: bool,
+    /// Some field is required (not `?`).
+    pub required: bool,
+    /// Some required `str` field exists (it carries the not-blank invariant).
+    pub required_str: bool,
 }
 
 impl DomainModel {
@@ -134,6 +138,8 @@ impl DomainModel {
             money: has(Kind::Money),
             enum_: has(Kind::Enum),
             optional: fields.iter().any(|f| f.optional),
+            required: fields.iter().any(|f| f.required),
+            required_str: fields.iter().any(|f| f.required && f.is_str),
         };
         let kebab = names::kebab(&name);
         let mut tags = vec![format!("scope:{kebab}")];
