@@ -51,7 +51,8 @@ pub fn render<C: Serialize>(
         let Some((feature, rest)) = relative.split_once('/') else {
             continue;
         };
-        if !features.contains(&feature) {
+        // `per-layer+fastapi` is rendered only when every `+`-joined feature is on.
+        if !feature.split('+').all(|part| features.contains(&part)) {
             continue;
         }
         let file = Templates::get(&template_path).expect("listed templates exist");
