@@ -593,8 +593,8 @@ fn adapter_snippets(
             format!("HttpMoneySchema.from_dto({dto_attr})"),
         ),
         (Kind::Money, true) => (
-            format!("None if {self_attr} is None else {self_attr}.to_dto()"),
-            format!("_or_none({dto_attr}, HttpMoneySchema.from_dto)"),
+            format!("HttpMoneySchema.optional_to_dto({self_attr})"),
+            format!("HttpMoneySchema.from_optional_dto({dto_attr})"),
         ),
         _ => (self_attr, dto_attr),
     };
@@ -805,6 +805,14 @@ mod tests {
             "_money_or_none(record.total_amount, record.total_currency)"
         );
         assert_eq!(money.http_type, "HttpMoneySchema | None");
+        assert_eq!(
+            money.http_to_dto,
+            "HttpMoneySchema.optional_to_dto(self.total)"
+        );
+        assert_eq!(
+            money.http_from_dto,
+            "HttpMoneySchema.from_optional_dto(order.total)"
+        );
         let status = Field::new(&fields[1], "Order");
         assert_eq!(status.sa_type, "sa.String(9)");
         assert_eq!(status.migration_type, "sa.String(length=9)");
