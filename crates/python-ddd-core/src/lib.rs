@@ -9,6 +9,7 @@ pub mod apply;
 pub mod diff;
 pub mod error;
 pub mod fields;
+mod inflect;
 pub mod manifest;
 pub mod model;
 pub mod names;

@@ -178,12 +178,12 @@ pub fn title(word: &str) -> String {
 /// English singular of the last word of a snake_case name: `orders` → `order`, `order_lines` →
 /// `order_line`, `categories` → `category`.
 pub fn singular(snake_name: &str) -> String {
-    map_last_word(snake_name, |word| pluralizer::pluralize(word, 1, false))
+    map_last_word(snake_name, crate::inflect::singular)
 }
 
 /// English plural of the last word of a snake_case name: `order` → `orders`, `order_line` → `order_lines`.
 pub fn plural(snake_name: &str) -> String {
-    map_last_word(snake_name, |word| pluralizer::pluralize(word, 2, false))
+    map_last_word(snake_name, crate::inflect::plural)
 }
 
 fn map_last_word(snake_name: &str, inflect: impl Fn(&str) -> String) -> String {
