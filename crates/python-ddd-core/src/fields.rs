@@ -251,9 +251,6 @@ pub struct Field {
     pub from_domain: String,
     /// A valid DTO value as a Python expression (the DTO-level twin of `sample`).
     pub dto_sample: String,
-    /// The default after `name: type = ` in the test factory dataclass: a literal such as `1`, or
-    /// `field(default_factory=lambda: Money(Decimal("10.00"), "EUR"))` for values built by a call.
-    pub factory_default: String,
     /// Python value type of the SQLAlchemy column (`Mapped[…]`), with `| None` when optional;
     /// money is two columns (`<name>_amount: Decimal`, `<name>_currency: str`), this is empty.
     pub sa_annotation: String,
@@ -378,7 +375,6 @@ impl Field {
             to_domain: conversions.to_domain,
             from_domain: conversions.from_domain,
             dto_sample: conversions.dto_sample,
-            factory_default: conversions.factory_default,
             sa_annotation: adapters.sa_annotation,
             sa_type: adapters.sa_type,
             migration_type: adapters.migration_type,
@@ -403,7 +399,6 @@ struct Conversions {
     to_domain: String,
     from_domain: String,
     dto_sample: String,
-    factory_default: String,
 }
 
 fn conversions(
@@ -441,17 +436,10 @@ fn conversions(
         Kind::Money => "MoneyDTO(amount=Decimal(\"10.00\"), currency=\"EUR\")".to_owned(),
         _ => sample.to_owned(),
     };
-    let literal = matches!(kind, Kind::Str | Kind::Int | Kind::Bool | Kind::Enum);
-    let factory_default = if literal {
-        sample.to_owned()
-    } else {
-        format!("field(default_factory=lambda: {sample})")
-    };
     Conversions {
         to_domain,
         from_domain,
         dto_sample,
-        factory_default,
     }
 }
 
@@ -771,10 +759,6 @@ mod tests {
             field.dto_sample,
             "MoneyDTO(amount=Decimal(\"10.00\"), currency=\"EUR\")"
         );
-        assert_eq!(
-            field.factory_default,
-            "field(default_factory=lambda: Money(Decimal(\"10.00\"), \"EUR\"))"
-        );
     }
 
     #[test]
@@ -789,7 +773,6 @@ mod tests {
             (count.to_domain.as_str(), count.from_domain.as_str()),
             ("dto.count", "order_line.count")
         );
-        assert_eq!(count.factory_default, "1");
     }
 
     #[test]
