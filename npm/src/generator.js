@@ -260,15 +260,17 @@ function invalidError(generator, problems) {
 /**
  * @param {string} generator
  * @param {PlannedFile[]} conflicts
+ * @param {boolean} dryRun the diffs were just printed
  * @returns {Error}
  */
-function conflictError(generator, conflicts) {
+function conflictError(generator, conflicts, dryRun) {
   const lines = conflicts.map((f) => `  - ${f.path}`);
   const n = conflicts.length;
   return new Error(
     `${PACKAGE}:${generator} would overwrite ${n} file${n === 1 ? '' : 's'} you edited since ` +
       `${n === 1 ? 'it was' : 'they were'} generated; nothing was written.\n${lines.join('\n')}\n` +
-      `To proceed: preview the changes with --dry-run, then re-run with --force to overwrite ` +
+      `To proceed: ${dryRun ? 'review the diff above' : 'preview the changes with --dry-run'}, ` +
+      `then re-run with --force to overwrite ` +
       `${n === 1 ? 'it' : 'them'} (your edits are lost), or undo your edits, or keep the previous options.`,
   );
 }
@@ -399,7 +401,7 @@ async function runGenerator(generator, tree, options, context = {}) {
   if (second.status === 'conflict' || conflicts.length > 0) {
     for (const message of messages) logger.warn(message);
     if (dryRun) printDiffs(logger, files.filter((f) => DIFFED.has(f.action)));
-    throw conflictError(generator, conflicts);
+    throw conflictError(generator, conflicts, dryRun);
   }
 
   for (const file of files) {

@@ -168,6 +168,7 @@ test('4. a user edit survives a run with changed options: conflict, preview with
   assert.ok(preview.stdout.includes('# my own edit'), 'the conflict diff shows the user edit being replaced');
   for (const p of untouched) assert.ok(preview.stdout.includes(`UPDATE ${p}\n--- `), `no diff preview for ${p}\n${show(preview)}`);
   assert.match(preview.output, /would overwrite 1 file you edited/);
+  assert.match(preview.output, /review the diff above, then re-run with --force/);
   assert.deepEqual(wsTree(), before, 'a dry run wrote files');
 
   const forced = nx(['g', '@vibes/python-ddd:domain', 'orders', '--eventBus', 'kafka', '--force', '--no-interactive']);
