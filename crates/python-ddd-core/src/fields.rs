@@ -22,6 +22,12 @@ const RESERVED_FIELD_NAMES: &[&str] = &[
     "archived_at",
     "version",
     "events",
+    // members of the generated aggregate root
+    "create",
+    "archive",
+    "is_archived",
+    "pull_events",
+    "pending_events",
     "metadata",
     "registry",
     "self",
@@ -155,7 +161,7 @@ fn parse_item(item: &str) -> Result<FieldSpec, String> {
     }
     if RESERVED_FIELD_NAMES.contains(&name) || name.starts_with("model_") {
         return Err(format!(
-            "field name `{name}` is reserved (the aggregate root defines `id`, `archived_at` and `version`; \
+            "field name `{name}` is reserved (the aggregate root defines `id`, `archived_at`, `version`, `create`, `archive`, `is_archived`, `pull_events` and `pending_events`; \
              `metadata`, `registry` and `model_*` clash with SQLAlchemy or pydantic)"
         ));
     }
@@ -723,7 +729,7 @@ mod tests {
                 (4, "field name `class` is a Python keyword"),
                 (
                     5,
-                    "field name `id` is reserved (the aggregate root defines `id`, `archived_at` and `version`; `metadata`, `registry` and `model_*` clash with SQLAlchemy or pydantic)"
+                    "field name `id` is reserved (the aggregate root defines `id`, `archived_at`, `version`, `create`, `archive`, `is_archived`, `pull_events` and `pending_events`; `metadata`, `registry` and `model_*` clash with SQLAlchemy or pydantic)"
                 ),
                 (
                     6,
