@@ -87,6 +87,17 @@ pub fn generate(generator: Generator, options: &Value) -> Result<Generation, Fai
     }
 }
 
+/// Validates the options and returns the context folder (`libs/orders`) without rendering: all
+/// the Nx shim needs for its first request, before it sends the files under that folder.
+pub fn root(generator: Generator, options: &Value) -> Result<String, Failure> {
+    match generator {
+        Generator::Domain => {
+            let valid = validate::domain(options).map_err(Failure::Invalid)?;
+            Ok(model::DomainModel::new(&valid).root)
+        }
+    }
+}
+
 /// Adds `<root>/.python-ddd.json`, hashing every other file of the tree.
 fn add_manifest(
     generator: Generator,
@@ -121,6 +132,23 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// `root` is the root `generate` reports, and rejects what `generate` rejects.
+    #[test]
+    fn root_without_rendering() {
+        for options in [
+            json!({"name": "orders"}),
+            json!({"name": "invoices", "directory": "services/python"}),
+        ] {
+            let generation = generate(Generator::Domain, &options).unwrap();
+            assert_eq!(root(Generator::Domain, &options).unwrap(), generation.root);
+        }
+        let bad = json!({"name": "Orders"});
+        assert!(matches!(
+            root(Generator::Domain, &bad),
+            Err(Failure::Invalid(_))
+        ));
+    }
 
     /// Every supported combination renders, no two feature folders write the same path, and the
     /// manifest lists every other file.

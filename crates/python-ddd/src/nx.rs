@@ -61,6 +61,20 @@ fn respond(input: &str) -> (Value, Status) {
             message: format!("unknown generator `{}`", request.generator),
         }]);
     };
+    // The first request only asks where the context lives: validate, but do not render.
+    if request.files.is_none() {
+        return match python_ddd_core::root(generator, &request.options) {
+            Ok(root) => (
+                json!({ "status": "needFiles", "root": root }),
+                Status::Success,
+            ),
+            Err(Failure::Invalid(problems)) => invalid(&problems),
+            Err(Failure::Error(error)) => (
+                json!({ "status": "error", "message": error.to_string() }),
+                Status::Failure,
+            ),
+        };
+    }
     let generation = match python_ddd_core::generate(generator, &request.options) {
         Ok(generation) => generation,
         Err(Failure::Invalid(problems)) => return invalid(&problems),
