@@ -347,10 +347,10 @@ function nextSteps(root, files, tree) {
   /** @type {string[]} */
   const steps = [];
   const requirements = [`${root}/requirements-dev.txt`, `${root}/requirements.txt`].find((p) => paths.has(p));
-  if (requirements) {
-    steps.push(`python -m pip install -r ${requirements}`);
-  } else if (paths.has(`${root}/pyproject.toml`)) {
-    steps.push(`python -m pip install -e '${root}[dev]'`);
+  if (requirements || paths.has(`${root}/pyproject.toml`)) {
+    // The Nx targets run `python -m …`: the interpreter on PATH must hold the dev requirements.
+    steps.push('python3 -m venv .venv && . .venv/bin/activate   # or activate the environment you use');
+    steps.push(requirements ? `python -m pip install -r ${requirements}` : `python -m pip install -e '${root}[dev]'`);
   }
   const projects = projectNames(files, tree);
   for (const project of projects) steps.push(`nx test ${project}`);

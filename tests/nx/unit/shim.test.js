@@ -276,7 +276,10 @@ test('callback: prints next steps after a change, nothing when nothing changed',
   const callback = await shim.runGenerator('domain', new FakeTree(), { name: 'orders' }, { transport, logger, env: {} });
   assert.equal(logger.lines.length, 0, 'nothing printed before Nx writes');
   callback();
-  assert.match(logger.text(), /Next steps:\n  python -m pip install -r libs\/orders\/requirements-dev.txt\n  nx test orders/);
+  assert.match(
+    logger.text(),
+    /Next steps:\n  python3 -m venv .venv && . .venv\/bin\/activate .*\n  python -m pip install -r libs\/orders\/requirements-dev.txt\n  nx test orders\n/,
+  );
 
   const quiet = memoryLogger();
   const again = scripted(needFiles, {
