@@ -416,21 +416,20 @@ fn conversions(
 ) -> Conversions {
     let dto_attr = format!("dto.{name}");
     let entity_attr = format!("{entity_snake}.{name}");
-    let convert = |attr: &str, expr: String| {
-        if optional {
-            format!("None if {attr} is None else {expr}")
-        } else {
-            expr
-        }
-    };
-    let (to_domain, from_domain) = match kind {
-        Kind::Email => (
-            convert(&dto_attr, format!("Email({dto_attr})")),
-            convert(&entity_attr, format!("{entity_attr}.value")),
+    // Optional values go through helpers that pass `None` through, so lines stay short.
+    let (to_domain, from_domain) = match (kind, optional) {
+        (Kind::Email, false) => (format!("Email({dto_attr})"), format!("{entity_attr}.value")),
+        (Kind::Email, true) => (
+            format!("Email.parse_optional({dto_attr})"),
+            format!("Email.value_of({entity_attr})"),
         ),
-        Kind::Money => (
-            convert(&dto_attr, format!("{dto_attr}.to_domain()")),
-            convert(&entity_attr, format!("MoneyDTO.from_domain({entity_attr})")),
+        (Kind::Money, false) => (
+            format!("{dto_attr}.to_domain()"),
+            format!("MoneyDTO.from_domain({entity_attr})"),
+        ),
+        (Kind::Money, true) => (
+            format!("MoneyDTO.optional_to_domain({dto_attr})"),
+            format!("MoneyDTO.from_optional({entity_attr})"),
         ),
         _ => (dto_attr.clone(), entity_attr.clone()),
     };
@@ -753,14 +752,8 @@ mod tests {
         assert_eq!(field.dto_type, "MoneyDTO | None");
         assert_eq!(field.sample, "Money(Decimal(\"10.00\"), \"EUR\")");
         assert!(field.is_money && field.optional && !field.required);
-        assert_eq!(
-            field.to_domain,
-            "None if dto.total is None else dto.total.to_domain()"
-        );
-        assert_eq!(
-            field.from_domain,
-            "None if order.total is None else MoneyDTO.from_domain(order.total)"
-        );
+        assert_eq!(field.to_domain, "MoneyDTO.optional_to_domain(dto.total)");
+        assert_eq!(field.from_domain, "MoneyDTO.from_optional(order.total)");
         assert_eq!(
             field.dto_sample,
             "MoneyDTO(amount=Decimal(\"10.00\"), currency=\"EUR\")"
@@ -774,6 +767,9 @@ mod tests {
         assert_eq!(email.to_domain, "Email(dto.customer_email)");
         assert_eq!(email.from_domain, "order_line.customer_email.value");
         assert_eq!(email.dto_sample, "\"ada@example.com\"");
+        let backup = Field::new(&parse_spec("backup:email?").unwrap()[0], "OrderLine");
+        assert_eq!(backup.to_domain, "Email.parse_optional(dto.backup)");
+        assert_eq!(backup.from_domain, "Email.value_of(order_line.backup)");
         let count = Field::new(&fields[1], "OrderLine");
         assert_eq!(
             (count.to_domain.as_str(), count.from_domain.as_str()),

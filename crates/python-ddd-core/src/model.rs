@@ -94,6 +94,10 @@ pub struct Uses {
     pub required: bool,
     /// Some required `str` field exists (it carries the not-blank invariant).
     pub required_str: bool,
+    /// Some optional `email` field exists (its DTO conversions go through `Email.parse_optional` / `value_of`).
+    pub optional_email: bool,
+    /// Some optional `money` field exists (its DTO conversions go through `MoneyDTO`'s optional helpers).
+    pub optional_money: bool,
 }
 
 impl DomainModel {
@@ -140,6 +144,8 @@ impl DomainModel {
             optional: fields.iter().any(|f| f.optional),
             required: fields.iter().any(|f| f.required),
             required_str: fields.iter().any(|f| f.required && f.is_str),
+            optional_email: fields.iter().any(|f| f.optional && f.is_email),
+            optional_money: fields.iter().any(|f| f.optional && f.is_money),
         };
         let kebab = names::kebab(&name);
         let mut tags = vec![format!("scope:{kebab}")];
