@@ -118,6 +118,21 @@ pub fn domain(raw: &Value) -> Result<ValidDomain, Vec<Problem>> {
                 Vec::new()
             }
         };
+    // The generated code names the aggregate `<entity_snake>` and its id `<entity_snake>_id`.
+    let entity_snake = names::snake(&entity);
+    for (index, field) in fields.iter().enumerate() {
+        if field.name == entity_snake || field.name == format!("{entity_snake}_id") {
+            problems.push(Problem::new(
+                "/fields",
+                format!(
+                    "item {}: field name `{}` clashes with the generated code, which names the aggregate \
+                     `{entity_snake}` and its id `{entity_snake}_id`; choose another name",
+                    index + 1,
+                    field.name
+                ),
+            ));
+        }
+    }
     if problems.is_empty() {
         Ok(ValidDomain {
             options,
@@ -264,6 +279,17 @@ mod tests {
                 "`color`: unknown option `color`; the `domain` generator accepts: name, directory, entity, fields, persistence, eventBus, api, projectLayout, tags, force",
                 "`name`: \"Bad-Name\" does not match `^[a-z][a-z0-9_]*$`",
                 "`persistence`: \"mongo\" is not one of \"sqlalchemy\" or \"memory\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn fields_may_not_take_the_aggregate_names() {
+        assert_eq!(
+            messages(&json!({ "name": "orders", "fields": "order_id:uuid,order:str,total:int" })),
+            [
+                "`fields`: item 1: field name `order_id` clashes with the generated code, which names the aggregate `order` and its id `order_id`; choose another name",
+                "`fields`: item 2: field name `order` clashes with the generated code, which names the aggregate `order` and its id `order_id`; choose another name",
             ]
         );
     }
