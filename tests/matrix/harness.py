@@ -372,7 +372,19 @@ class Postgres:
 # Tools
 # ---------------------------------------------------------------------------------------------------------------
 
-TOOLS = ("ruff-check", "ruff-format", "mypy", "lint-imports", "pytest")
+_BUILD_WHEEL = """
+import importlib, sys, tomllib
+from pathlib import Path
+backend = tomllib.loads(Path("pyproject.toml").read_text())["build-system"]["build-backend"]
+module, _, attr = backend.partition(":")
+hooks = importlib.import_module(module)
+for part in filter(None, attr.split(".")):
+    hooks = getattr(hooks, part)
+Path(sys.argv[1]).mkdir(parents=True, exist_ok=True)
+print(hooks.build_wheel(sys.argv[1]))
+"""
+
+TOOLS = ("ruff-check", "ruff-format", "mypy", "lint-imports", "pytest", "wheel")
 
 
 def mypy_cache_for(combo: Combo) -> Path:
@@ -443,6 +455,10 @@ class Matrix:
             if combo.sqlalchemy:
                 env["TEST_DATABASE_URL"] = self.db_url(combo)
             argv = ["pytest", "-p", "no:cacheprovider", "-q"]
+        elif tool == "wheel":
+            # `nx build` runs `pip wheel --no-build-isolation`, i.e. the declared PEP 517 backend from this venv;
+            # calling the backend's hook directly is the same build without pip's start-up (~4 s a combination).
+            argv = [sys.executable, "-c", _BUILD_WHEEL, str(project.workspace / "dist")]
         else:
             msg = f"unknown tool {tool}"
             raise ValueError(msg)

@@ -11,6 +11,7 @@ import importlib.metadata
 import re
 import shutil
 import time
+import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
@@ -27,6 +28,7 @@ from harness import (
     Postgres,
     Project,
     Projects,
+    Result,
     all_combos,
     clean_env,
     fail,
@@ -80,13 +82,33 @@ def _postgres_activity(postgres: Postgres, url: str) -> int:
         time.sleep(0.25)
 
 
+def _check_wheel(combo: Combo, project: Project, result: Result) -> None:
+    wheels = sorted((project.workspace / "dist").glob("*.whl"))
+    if len(wheels) != 1:
+        fail(combo, f"expected one wheel in {project.workspace / 'dist'}, found {[w.name for w in wheels]}", result)
+    names = set(zipfile.ZipFile(wheels[0]).namelist())
+    layers = ["domain", "application", "infrastructure"] + (["api"] if combo.api == "fastapi" else [])
+    missing = [
+        f"{combo.name}_{layer}/__init__.py" for layer in layers if f"{combo.name}_{layer}/__init__.py" not in names
+    ]
+    tests = sorted(n for n in names if "/tests/" in f"/{n}" or n.startswith("tests/"))
+    if missing or tests:
+        fail(
+            combo,
+            f"the wheel {wheels[0].name} is wrong: missing packages {missing}; test files shipped {tests[:10]}",
+            result,
+        )
+
+
 @pytest.mark.parametrize(("combo", "tool"), JOBS)
 def test_tool(combo: Combo, tool: str, matrix: Matrix, projects: Projects) -> None:
-    projects.project(combo)  # fails with the generator's output when generation failed
+    project = projects.project(combo)  # fails with the generator's output when generation failed
     result = matrix.result(combo, tool)
     assert result is not None
     if result.returncode != 0:
         fail(combo, f"{tool} failed", result)
+    if tool == "wheel":
+        _check_wheel(combo, project, result)
     if tool != "pytest":
         return
     summary = _pytest_summary(result.output)
