@@ -34,6 +34,10 @@ const RESERVED_FIELD_NAMES: &[&str] = &[
     "cls",
 ];
 
+/// Names the generated modules import at module level; a field (class attribute) with one of these
+/// names would shadow it inside the class body (`date: date` is not a valid annotation).
+const SHADOWING_FIELD_NAMES: &[&str] = &["date", "datetime", "field", "dataclass"];
+
 /// The closed set of field types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -163,6 +167,12 @@ fn parse_item(item: &str) -> Result<FieldSpec, String> {
         return Err(format!(
             "field name `{name}` is reserved (the aggregate root defines `id`, `archived_at`, `version`, `create`, `archive`, `is_archived`, `pull_events` and `pending_events`; \
              `metadata`, `registry` and `model_*` clash with SQLAlchemy or pydantic)"
+        ));
+    }
+    if SHADOWING_FIELD_NAMES.contains(&name) {
+        return Err(format!(
+            "field name `{name}` would shadow the `{name}` the generated modules import; \
+             use a more specific name"
         ));
     }
     let (ty, optional) = match ty.strip_suffix('?') {
@@ -735,6 +745,28 @@ mod tests {
                     "enum member `A` of field `s` must be lowercase snake_case (e.g. `enum(pending|paid)`)"
                 ),
                 (7, "field `ok` is listed twice"),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_that_shadow_imports_are_refused() {
+        let problems = parse_spec("date:date,due_date:date,field:str").unwrap_err();
+        let messages: Vec<_> = problems
+            .iter()
+            .map(|p| (p.position, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    1,
+                    "field name `date` would shadow the `date` the generated modules import; use a more specific name"
+                ),
+                (
+                    3,
+                    "field name `field` would shadow the `field` the generated modules import; use a more specific name"
+                ),
             ]
         );
     }
