@@ -14,6 +14,7 @@ write the same entries.
 Environment:
   PYTHON_DDD_BINARY         the generator (default: target/debug/python-ddd)
   PYTHON_DDD_MATRIX_JOBS    parallel jobs (default: CPU count)
+  PYTHON_DDD_MATRIX_BUDGET  seconds for all tool jobs (default 2400); a job is cut at min(240 s, what is left)
   PYTHON_DDD_KEEP           keep the generated projects (prints where)
   PYTHON_DDD_MYPY_SEED=0    do not seed new mypy caches from the first combination's (for measuring)
 """
@@ -44,7 +45,10 @@ REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache"
 POSTGRES_SH = REPO / "tests" / "support" / "postgres.sh"
 VENV_BIN = Path(sys.prefix) / "bin"
-TOOL_TIMEOUT = 300
+TOOL_TIMEOUT = 240
+# The whole matrix must fit in CI's 90 minutes beside the other sections: past this budget, remaining jobs fail at
+# once instead of each waiting for its own timeout (a systematic hang would otherwise cost 20 x 240 s).
+MATRIX_BUDGET = int(os.environ.get("PYTHON_DDD_MATRIX_BUDGET") or 40 * 60)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Combinations
@@ -404,6 +408,7 @@ class Matrix:
         self.db_urls: dict[str, str] = {}
         self._db_lock = threading.Lock()
         self.timings: dict[str, dict[str, float]] = {}
+        self.deadline = time.monotonic() + MATRIX_BUDGET
 
     def submit(self, combo: Combo, tool: str) -> None:
         key = (combo.id, tool)
@@ -462,6 +467,9 @@ class Matrix:
         else:
             msg = f"unknown tool {tool}"
             raise ValueError(msg)
-        result = run(argv, cwd=project.context, env=env)
+        left = int(self.deadline - time.monotonic())
+        if left <= 0:
+            return Result(argv, project.context, -1, f"[not run: the matrix's {MATRIX_BUDGET} s budget is spent]", 0.0)
+        result = run(argv, cwd=project.context, env=env, timeout=min(TOOL_TIMEOUT, left))
         self.timings.setdefault(combo.id, {})[tool] = result.seconds
         return result
