@@ -84,10 +84,21 @@ skip() {
     skipped+=("$name")
 }
 
-do_build() { cargo build --locked; }
-do_fmt() { cargo fmt --all --check; }
-do_cargo_test() { cargo test --locked --workspace; }
-do_clippy() { cargo clippy --locked --workspace --all-targets -- -D warnings; }
+do_build() { limit 1800 cargo build --locked; }
+# limit SECONDS COMMAND...: a hung section fails with a message instead of running into CI's 90-minute limit.
+limit() {
+    local seconds="$1" code=0
+    shift
+    timeout --kill-after=30 "$seconds" "$@" || code=$?
+    if ((code == 124 || code == 137)); then
+        echo "run-all.sh: \`$*\` did not finish within $seconds s" >&2
+    fi
+    return "$code"
+}
+
+do_fmt() { limit 300 cargo fmt --all --check; }
+do_cargo_test() { limit 1800 cargo test --locked --workspace; }
+do_clippy() { limit 1800 cargo clippy --locked --workspace --all-targets -- -D warnings; }
 
 # The committed schemas must be what the binary generates (cargo test checks this too; this is the CLI's view).
 do_schema() {
@@ -139,8 +150,8 @@ do_matrix() {
     (cd tests/matrix && "$PYTHON_DDD_VENV/bin/python" -m pytest "${args[@]}")
 }
 
-do_nx() { tests/nx/run.sh; }
-do_bench() { tests/bench/run.sh --smoke; }
+do_nx() { limit 1800 tests/nx/run.sh; }
+do_bench() { limit 1200 tests/bench/run.sh --smoke; }
 
 wants build && section build do_build
 if wants fmt; then
