@@ -153,7 +153,10 @@ function resolveBinary(context = {}) {
         `installed with ${PACKAGE}.\n` +
         `Reinstall without --omit=optional / --no-optional (a lockfile created on another platform can also drop it), ` +
         `or install it explicitly: npm install -D ${pkg}.\n` +
-        `Alternatively set PYTHON_DDD_BINARY to the path of a python-ddd binary.`,
+        `Alternatively set PYTHON_DDD_BINARY to the path of a python-ddd binary` +
+        (platform === 'linux'
+          ? ' (the linux packages are built for glibc; on musl systems such as Alpine, build one with cargo).'
+          : '.'),
     );
   }
 }
