@@ -401,11 +401,10 @@ async function runGenerator(generator, tree, options, context = {}) {
   const messages = second.messages ?? [];
 
   const conflicts = files.filter((f) => f.action === 'conflict');
-  if (second.status === 'conflict' || conflicts.length > 0) {
-    for (const message of messages) logger.warn(message);
-    if (dryRun) printDiffs(logger, files.filter((f) => DIFFED.has(f.action)));
-    throw conflictError(generator, conflicts, dryRun);
-  }
+  const conflicted = second.status === 'conflict' || conflicts.length > 0;
+  for (const message of messages) (conflicted ? logger.warn : logger.info)(message);
+  if (dryRun) printDiffs(logger, files.filter((f) => DIFFED.has(f.action)));
+  if (conflicted) throw conflictError(generator, conflicts, dryRun);
 
   for (const file of files) {
     if (file.action === 'create' || file.action === 'update') {
@@ -414,8 +413,6 @@ async function runGenerator(generator, tree, options, context = {}) {
       tree.delete(file.path);
     }
   }
-  for (const message of messages) logger.info(message);
-  if (dryRun) printDiffs(logger, files.filter((f) => DIFFED.has(f.action)));
 
   const changed = files.some((f) => f.action === 'create' || f.action === 'update' || f.action === 'delete');
   const steps = nextSteps(root, files, tree);
