@@ -479,7 +479,17 @@ How the comparison is kept fair:
   makes a smaller project, so it is only a reference point ("what users would pick instead").
 - **Fresh output.** Every timed generation writes into a folder removed before each run (outside the timing).
 
-The numbers below are what the script printed in its last full run; goals marked MISSED are explained under
+To see where the binary's time goes, count instructions per function (the same on a busy machine):
+
+```sh
+CARGO_PROFILE_RELEASE_DEBUG=line-tables-only CARGO_PROFILE_RELEASE_STRIP=false CARGO_TARGET_DIR=.cache/target-prof \
+  cargo build --release --locked -p python-ddd
+valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out .cache/target-prof/release/python-ddd \
+  generate domain orders --root /tmp/cg-out --persistence sqlalchemy --event-bus kafka --api fastapi
+callgrind_annotate --inclusive=yes /tmp/cg.out | head -40
+```
+
+The numbers below are what the script printed in its last full run. Goals marked MISSED are explained under
 "What remains".
 
 ## Latest results
