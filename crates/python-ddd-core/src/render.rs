@@ -153,14 +153,12 @@ fn render_one(
     let file = Templates::get(template_path).expect("listed templates exist");
     let source = std::str::from_utf8(&file.data)
         .map_err(|_| render_error("the template is not UTF-8".into()))?;
-    registry
-        .register_template_string(template_path, source)
-        .map_err(|e| render_error(e.to_string()))?;
-    let content = registry
-        .render_with_context(template_path, data)
-        .map_err(|e| render_error(e.to_string()))?;
-    // The registry only needs a template while rendering it.
-    registry.unregister_template(template_path);
+    let content = match render_chunks(registry, template_path, source, data) {
+        Some(content) => content,
+        // One piece failed: the whole template gives the error, with its real line numbers.
+        None => render_whole(registry, template_path, source, data)
+            .map_err(|e| render_error(e.to_string()))?,
+    };
     let path_template = rest.strip_suffix(".hbs").unwrap_or(rest);
     let rendered_path = registry
         .render_template_with_context(path_template, data)
@@ -168,6 +166,131 @@ fn render_one(
     check_relative_path(&rendered_path)
         .map_err(|message| render_error(format!("path `{rendered_path}` {message}")))?;
     Ok((rendered_path, content))
+}
+
+fn render_whole(
+    registry: &mut Handlebars<'static>,
+    name: &str,
+    source: &str,
+    data: &handlebars::Context,
+) -> Result<String, Box<dyn std::error::Error>> {
+    registry.register_template_string(name, source)?;
+    let content = registry.render_with_context(name, data);
+    // The registry only needs a template while rendering it.
+    registry.unregister_template(name);
+    Ok(content?)
+}
+
+/// Renders `source` piece by piece (see [`chunks`]); `None` when a piece fails to compile or
+/// render.
+///
+/// Why: handlebars asks pest for the line and column of every token while compiling, and pest
+/// finds them by rescanning the template from its first byte, so compiling costs time quadratic
+/// in a template's length (most of a whole run). Pieces of ~1 KiB make that cost linear.
+fn render_chunks(
+    registry: &mut Handlebars<'static>,
+    name: &str,
+    source: &str,
+    data: &handlebars::Context,
+) -> Option<String> {
+    let mut content = String::with_capacity(source.len() + source.len() / 4);
+    for piece in chunks(source, CHUNK_BYTES) {
+        content.push_str(&render_whole(registry, name, piece, data).ok()?);
+    }
+    Some(content)
+}
+
+const CHUNK_BYTES: usize = 1024;
+
+/// Splits a template into pieces of about `target` bytes whose renderings, concatenated, are the
+/// template's rendering. A piece ends only at a line break between two lines that hold text but
+/// no `{{` or `}}`, outside every block, tag and comment: there no standalone-line trimming and
+/// no `~` whitespace control can reach across, and each piece is a template of its own in the
+/// root context. Templates with inline partials or raw blocks are not split.
+fn chunks(source: &str, target: usize) -> Vec<&str> {
+    if source.len() <= target || source.contains("{{#*") || source.contains("{{{{") {
+        return vec![source];
+    }
+    // Block depth and whether we are inside a tag, at the start of every line.
+    let bytes = source.as_bytes();
+    let mut cuts = Vec::new();
+    let mut depth: i64 = 0;
+    let mut in_tag: Option<&str> = None; // the closing delimiter we wait for
+    let mut line_start = 0;
+    let mut line_clean = true; // the current line has text and no tag delimiter
+    let mut previous_line_clean = false;
+    let mut last_cut = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(close) = in_tag {
+            if bytes[i..].starts_with(close.as_bytes()) {
+                in_tag = None;
+                i += close.len();
+            } else {
+                if bytes[i] == b'\n' {
+                    previous_line_clean = false;
+                    line_start = i + 1;
+                }
+                i += 1;
+            }
+            line_clean = false;
+            continue;
+        }
+        if bytes[i..].starts_with(b"{{") {
+            let mut rest = &bytes[i + 2..];
+            while let [b'~', tail @ ..] = rest {
+                rest = tail;
+            }
+            if rest.starts_with(b"!--") {
+                in_tag = Some("--}}");
+            } else {
+                in_tag = Some("}}");
+                if rest.starts_with(b"#") {
+                    depth += 1;
+                } else if rest.starts_with(b"/") {
+                    depth -= 1;
+                } else if let [b'^', after @ ..] = rest {
+                    // `{{^name}}` opens an inverse block; `{{^}}` is an `else`.
+                    let mut after = after;
+                    while let [b' ' | b'~', tail @ ..] = after {
+                        after = tail;
+                    }
+                    if !after.starts_with(b"}}") {
+                        depth += 1;
+                    }
+                }
+            }
+            line_clean = false;
+            i += 2;
+            continue;
+        }
+        if bytes[i..].starts_with(b"}}") {
+            line_clean = false;
+        }
+        if bytes[i] == b'\n' {
+            let line = &source[line_start..i];
+            let clean = line_clean && !line.trim().is_empty();
+            if clean && previous_line_clean && depth == 0 && line_start - last_cut >= target {
+                cuts.push(line_start);
+                last_cut = line_start;
+            }
+            previous_line_clean = clean;
+            line_start = i + 1;
+            line_clean = true;
+        }
+        i += 1;
+    }
+    if in_tag.is_some() || depth != 0 {
+        return vec![source]; // unbalanced: let handlebars report it on the whole template
+    }
+    let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for cut in cuts {
+        pieces.push(&source[start..cut]);
+        start = cut;
+    }
+    pieces.push(&source[start..]);
+    pieces
 }
 
 /// A rendered path must stay below the context root: plain components only.
@@ -219,6 +342,70 @@ mod tests {
         let four = show(render_all(&selected, &data, 4));
         assert!(one.len() > 20);
         assert_eq!(one, four);
+    }
+
+    /// Rendering a template in pieces gives what rendering it whole gives, for every template and
+    /// every option combination; and the pieces really split the long templates.
+    #[test]
+    fn pieces_render_what_the_whole_template_renders() {
+        let mut split = 0;
+        for persistence in ["sqlalchemy", "memory"] {
+            for event_bus in ["memory", "kafka"] {
+                for api in ["fastapi", "none"] {
+                    for layout in ["single", "per-layer"] {
+                        let options = serde_json::json!({
+                            "name": "order_lines", "persistence": persistence, "eventBus": event_bus,
+                            "api": api, "projectLayout": layout,
+                            "fields": "a:str,b:int?,c:enum(x|y),d:money,e:datetime?",
+                        });
+                        let valid = crate::validate::domain(&options).unwrap();
+                        let model = crate::model::DomainModel::new(&valid);
+                        let data = handlebars::Context::wraps(&model).unwrap();
+                        let mut registry = registry();
+                        for path in template_paths("domain") {
+                            let file = Templates::get(&path).unwrap();
+                            let source = std::str::from_utf8(&file.data).unwrap();
+                            let pieces = chunks(source, CHUNK_BYTES);
+                            assert_eq!(pieces.concat(), source, "{path}");
+                            split += usize::from(pieces.len() > 1);
+                            let Ok(whole) = render_whole(&mut registry, &path, source, &data)
+                            else {
+                                continue; // a feature folder this model does not render
+                            };
+                            let pieces = render_chunks(&mut registry, &path, source, &data);
+                            assert_eq!(pieces.as_deref(), Some(whole.as_str()), "{path} {options}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(split > 0, "no template was split");
+    }
+
+    #[test]
+    fn chunk_boundaries() {
+        let source = "a\nb\n{{#if x}}\nc\nd\n{{/if}}\ne\nf\n{{y~}}\n\ng\nh\ni\n";
+        let pieces = chunks(source, 1);
+        assert_eq!(pieces.concat(), source);
+        // only between two clean lines outside blocks: after `a`, after `e`... and after `h`
+        assert_eq!(
+            pieces,
+            [
+                "a\n",
+                "b\n{{#if x}}\nc\nd\n{{/if}}\ne\n",
+                "f\n{{y~}}\n\ng\n",
+                "h\n",
+                "i\n"
+            ]
+        );
+        assert_eq!(
+            chunks("{{#*inline \"p\"}}x{{/inline}}\na\nb\nc\n", 1).len(),
+            1
+        );
+        assert_eq!(
+            chunks("{{!-- a\nb\nc --}}\nd\n", 1),
+            ["{{!-- a\nb\nc --}}\nd\n"]
+        );
     }
 
     /// rust-embed silently yields nothing when the folder is missing in a debug build.
