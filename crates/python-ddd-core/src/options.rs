@@ -69,7 +69,8 @@ pub struct DomainOptions {
     #[schemars(length(min = 1, max = 200), extend("x-priority" = "important"))]
     pub directory: String,
 
-    /// The aggregate root's class name, in PascalCase. Default: the singular of `name` (`orders` → `Order`).
+    /// The aggregate root's class name, in PascalCase. Default: the singular of `name` (`orders` → `Order`;
+    /// `FishItem` for a word with no distinct plural).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"))]
     pub entity: Option<String>,

@@ -76,7 +76,7 @@ pub fn domain(raw: &Value) -> Result<ValidDomain, Vec<Problem>> {
     let entity = options
         .entity
         .clone()
-        .unwrap_or_else(|| names::pascal(&names::singular(&options.name)));
+        .unwrap_or_else(|| default_entity(&options.name));
     let entity_path = if options.entity.is_some() {
         "/entity"
     } else {
@@ -91,13 +91,12 @@ pub fn domain(raw: &Value) -> Result<ValidDomain, Vec<Problem>> {
         ));
     } else {
         let snake = names::snake(&entity);
-        if snake == options.name || names::plural(&snake) == snake {
+        if names::plural(&snake) == snake {
             problems.push(Problem::new(
                 entity_path,
                 format!(
-                    "the aggregate root `{entity}` cannot be told apart from its plural or from the context \
-                     `{}`; pass `entity` explicitly (e.g. `--entity {}Item`)",
-                    options.name, entity
+                    "the aggregate root `{entity}` has no distinct plural to name its collections; \
+                     choose another `entity` (e.g. `{entity}Item`)"
                 ),
             ));
         }
@@ -141,6 +140,18 @@ pub fn domain(raw: &Value) -> Result<ValidDomain, Vec<Problem>> {
         })
     } else {
         Err(problems)
+    }
+}
+
+/// The aggregate root a context is about: the singular of its name (`orders` → `Order`), or
+/// `<Singular>Item` when the word has no distinct plural (`fish` → `FishItem`, collections
+/// `fish_items`), since collections and their members need different names.
+fn default_entity(name: &str) -> String {
+    let singular = names::singular(name);
+    if names::plural(&singular) == singular {
+        format!("{}Item", names::pascal(&singular))
+    } else {
+        names::pascal(&singular)
     }
 }
 
@@ -313,11 +324,28 @@ mod tests {
             ["`name`: `json` is the name of a Python standard-library module and would shadow it"]
         );
         assert_eq!(
-            messages(&json!({ "name": "fish" })),
+            messages(&json!({ "name": "orders", "entity": "Sheep" })),
             [
-                "`name`: the aggregate root `Fish` cannot be told apart from its plural or from the context `fish`; pass `entity` explicitly (e.g. `--entity FishItem`)"
+                "`entity`: the aggregate root `Sheep` has no distinct plural to name its collections; choose another `entity` (e.g. `SheepItem`)"
             ]
         );
+    }
+
+    #[test]
+    fn default_entities() {
+        for (name, entity) in [
+            ("orders", "Order"),
+            ("inventory", "Inventory"),
+            ("billing", "Billing"),
+            ("fish", "FishItem"),
+            ("order_lines", "OrderLine"),
+        ] {
+            assert_eq!(
+                domain(&json!({ "name": name })).unwrap().entity,
+                entity,
+                "{name}"
+            );
+        }
     }
 
     #[test]
