@@ -32,11 +32,23 @@ const RESERVED_FIELD_NAMES: &[&str] = &[
     "registry",
     "self",
     "cls",
+    // the SQLAlchemy table's surrogate key, the HTTP schemas' conversion methods
+    "seq",
+    "to_dto",
+    "from_dto",
 ];
 
 /// Names the generated modules import at module level; a field (class attribute) with one of these
 /// names would shadow it inside the class body (`date: date` is not a valid annotation).
-const SHADOWING_FIELD_NAMES: &[&str] = &["date", "datetime", "field", "dataclass"];
+const SHADOWING_FIELD_NAMES: &[&str] = &[
+    "date",
+    "datetime",
+    "field",
+    "dataclass",
+    // `tables.py`: `import sqlalchemy as sa`, `from sqlalchemy.orm import mapped_column`
+    "sa",
+    "mapped_column",
+];
 
 /// The closed set of field types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -126,6 +138,25 @@ pub fn parse_spec(spec: &str) -> Result<Vec<FieldSpec>, Vec<FieldProblem>> {
             Err(message) => problems.push(problem(message)),
         }
     }
+    for money in fields.iter().filter(|f| f.kind == Kind::Money) {
+        for suffix in ["amount", "currency"] {
+            let column = format!("{}_{suffix}", money.name);
+            let clash = items.iter().enumerate().find(|(_, item)| {
+                item.split_once(':')
+                    .is_some_and(|(name, _)| name.trim() == column)
+            });
+            if let Some((index, item)) = clash {
+                problems.push(FieldProblem {
+                    position: index + 1,
+                    item: item.trim().to_owned(),
+                    message: format!(
+                        "field `{column}` clashes with the `{column}` column of money field `{}`",
+                        money.name
+                    ),
+                });
+            }
+        }
+    }
     if problems.is_empty() {
         Ok(fields)
     } else {
@@ -166,7 +197,7 @@ fn parse_item(item: &str) -> Result<FieldSpec, String> {
     if RESERVED_FIELD_NAMES.contains(&name) || name.starts_with("model_") {
         return Err(format!(
             "field name `{name}` is reserved (the aggregate root defines `id`, `archived_at`, `version`, `create`, `archive`, `is_archived`, `pull_events` and `pending_events`; \
-             `metadata`, `registry` and `model_*` clash with SQLAlchemy or pydantic)"
+             `metadata`, `registry`, `model_*` and `seq` clash with SQLAlchemy or pydantic, `to_dto` and `from_dto` with the HTTP schemas)"
         ));
     }
     if SHADOWING_FIELD_NAMES.contains(&name) {
@@ -738,7 +769,7 @@ mod tests {
                 (4, "field name `class` is a Python keyword"),
                 (
                     5,
-                    "field name `id` is reserved (the aggregate root defines `id`, `archived_at`, `version`, `create`, `archive`, `is_archived`, `pull_events` and `pending_events`; `metadata`, `registry` and `model_*` clash with SQLAlchemy or pydantic)"
+                    "field name `id` is reserved (the aggregate root defines `id`, `archived_at`, `version`, `create`, `archive`, `is_archived`, `pull_events` and `pending_events`; `metadata`, `registry`, `model_*` and `seq` clash with SQLAlchemy or pydantic, `to_dto` and `from_dto` with the HTTP schemas)"
                 ),
                 (
                     6,
@@ -768,6 +799,26 @@ mod tests {
                     "field name `field` would shadow the `field` the generated modules import; use a more specific name"
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn money_columns_and_adapter_names_are_reserved() {
+        let problems = parse_spec("total:money,total_amount:decimal,seq:int,sa:str").unwrap_err();
+        let messages: Vec<_> = problems
+            .iter()
+            .map(|p| (p.position, p.message.as_str()))
+            .collect();
+        assert_eq!(messages[0].0, 3);
+        assert!(messages[0].1.contains("`seq` clash"), "{messages:?}");
+        assert_eq!(messages[1].0, 4);
+        assert!(messages[1].1.contains("would shadow"), "{messages:?}");
+        assert_eq!(
+            messages[2],
+            (
+                2,
+                "field `total_amount` clashes with the `total_amount` column of money field `total`"
+            )
         );
     }
 
