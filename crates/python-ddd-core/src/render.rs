@@ -203,10 +203,11 @@ fn render_chunks(
 const CHUNK_BYTES: usize = 1024;
 
 /// Splits a template into pieces of about `target` bytes whose renderings, concatenated, are the
-/// template's rendering. A piece ends only at a line break between two lines that hold text but
-/// no `{{` or `}}`, outside every block, tag and comment: there no standalone-line trimming and
-/// no `~` whitespace control can reach across, and each piece is a template of its own in the
-/// root context. Templates with inline partials or raw blocks are not split.
+/// template's rendering. A piece starts only at a line that holds text but no `{{` or `}}`,
+/// outside every block, tag and comment, after a line that holds text and no `~}}`: there no
+/// standalone-line trimming and no `~` whitespace control can reach across, and each piece is a
+/// template of its own in the root context. Templates with inline partials or raw blocks are not
+/// split.
 fn chunks(source: &str, target: usize) -> Vec<&str> {
     if source.len() <= target || source.contains("{{#*") || source.contains("{{{{") {
         return vec![source];
@@ -218,7 +219,8 @@ fn chunks(source: &str, target: usize) -> Vec<&str> {
     let mut in_tag: Option<&str> = None; // the closing delimiter we wait for
     let mut line_start = 0;
     let mut line_clean = true; // the current line has text and no tag delimiter
-    let mut previous_line_clean = false;
+    // the previous line may end a piece: it has text, ends outside any tag, and no `~}}` on it
+    let mut previous_line_ends_piece = false;
     let mut last_cut = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -228,7 +230,7 @@ fn chunks(source: &str, target: usize) -> Vec<&str> {
                 i += close.len();
             } else {
                 if bytes[i] == b'\n' {
-                    previous_line_clean = false;
+                    previous_line_ends_piece = false;
                     line_start = i + 1;
                 }
                 i += 1;
@@ -269,12 +271,13 @@ fn chunks(source: &str, target: usize) -> Vec<&str> {
         }
         if bytes[i] == b'\n' {
             let line = &source[line_start..i];
-            let clean = line_clean && !line.trim().is_empty();
-            if clean && previous_line_clean && depth == 0 && line_start - last_cut >= target {
+            let has_text = !line.trim().is_empty();
+            let clean = line_clean && has_text;
+            if clean && previous_line_ends_piece && depth == 0 && line_start - last_cut >= target {
                 cuts.push(line_start);
                 last_cut = line_start;
             }
-            previous_line_clean = clean;
+            previous_line_ends_piece = has_text && !line.contains("~}}");
             line_start = i + 1;
             line_clean = true;
         }
@@ -387,12 +390,13 @@ mod tests {
         let source = "a\nb\n{{#if x}}\nc\nd\n{{/if}}\ne\nf\n{{y~}}\n\ng\nh\ni\n";
         let pieces = chunks(source, 1);
         assert_eq!(pieces.concat(), source);
-        // only between two clean lines outside blocks: after `a`, after `e`... and after `h`
+        // before each clean line outside blocks that follows a line with text and no `~}}`
         assert_eq!(
             pieces,
             [
                 "a\n",
-                "b\n{{#if x}}\nc\nd\n{{/if}}\ne\n",
+                "b\n{{#if x}}\nc\nd\n{{/if}}\n",
+                "e\n",
                 "f\n{{y~}}\n\ng\n",
                 "h\n",
                 "i\n"
@@ -404,8 +408,26 @@ mod tests {
         );
         assert_eq!(
             chunks("{{!-- a\nb\nc --}}\nd\n", 1),
-            ["{{!-- a\nb\nc --}}\nd\n"]
+            ["{{!-- a\nb\nc --}}\n", "d\n"]
         );
+        // and each renders as the whole does (pieces of 1 byte: every possible cut is taken)
+        let data =
+            handlebars::Context::wraps(serde_json::json!({"x": true, "y": "Y", "z": [1, 2]}))
+                .unwrap();
+        let mut registry = registry();
+        for source in [
+            source,
+            "{{!-- a\nb\nc --}}\nd\n",
+            "  {{#if x}}\n  a\n  {{/if}}\n  b\n  c\n{{y}}\n  d\n{{~y}}\n  e\n  f\n",
+            "x = {{y}}\n    a\n{{#each z}}\n{{/each}}\n    b\n{{y~}}\n  \n    c\n    d\n",
+        ] {
+            let whole = render_whole(&mut registry, "t", source, &data).unwrap();
+            let mut pieces = String::new();
+            for piece in chunks(source, 1) {
+                pieces.push_str(&render_whole(&mut registry, "t", piece, &data).unwrap());
+            }
+            assert_eq!(pieces, whole, "{source:?}");
+        }
     }
 
     /// rust-embed silently yields nothing when the folder is missing in a debug build.
