@@ -99,6 +99,13 @@ pub fn domain(raw: &Value) -> Result<ValidDomain, Vec<Problem>> {
                      choose another `entity` (e.g. `{entity}Item`)"
                 ),
             ));
+        } else if let Some(clash) = entity_clash(&entity) {
+            problems.push(Problem::new(
+                entity_path,
+                format!(
+                    "the aggregate root `{entity}` {clash}; choose another `entity` (e.g. `{entity}Item`)"
+                ),
+            ));
         }
     }
     if let Err(message) = check_directory(&options.directory) {
@@ -153,6 +160,91 @@ fn default_entity(name: &str) -> String {
     } else {
         names::pascal(&singular)
     }
+}
+
+/// Classes every generated context defines next to the aggregate root.
+const GENERATED_CLASSES: &[&str] = &[
+    "AggregateRoot",
+    "Cache",
+    "Domain",
+    "DomainError",
+    "DomainEvent",
+    "Email",
+    "Event",
+    "EventBus",
+    "Money",
+    "Specification",
+    "UnitOfWork",
+];
+
+/// Built-in exceptions named `<Word>Error`: the aggregate's error class `<Entity>Error` would shadow them.
+const BUILTIN_ERRORS: &[&str] = &[
+    "Arithmetic",
+    "Assertion",
+    "Attribute",
+    "Buffer",
+    "EOF",
+    "Environment",
+    "FloatingPoint",
+    "IO",
+    "Import",
+    "Indentation",
+    "Index",
+    "Key",
+    "Lookup",
+    "Memory",
+    "ModuleNotFound",
+    "Name",
+    "NotImplemented",
+    "OS",
+    "Overflow",
+    "Recursion",
+    "Reference",
+    "Runtime",
+    "Syntax",
+    "System",
+    "Tab",
+    "Type",
+    "UnboundLocal",
+    "Unicode",
+    "Value",
+    "ZeroDivision",
+    "BlockingIO",
+    "BrokenPipe",
+    "ChildProcess",
+    "Connection",
+    "ConnectionAborted",
+    "ConnectionRefused",
+    "ConnectionReset",
+    "FileExists",
+    "FileNotFound",
+    "Interrupted",
+    "IsADirectory",
+    "NotADirectory",
+    "Permission",
+    "ProcessLookup",
+    "Timeout",
+];
+
+/// Why an aggregate root name would break the generated code, if it would.
+fn entity_clash(entity: &str) -> Option<String> {
+    if entity == "Event" {
+        return Some(
+            "would give its events an `event_id` field, which every domain event already has"
+                .to_owned(),
+        );
+    }
+    if GENERATED_CLASSES.contains(&entity) {
+        return Some(format!(
+            "clashes with the `{entity}` the generated code defines"
+        ));
+    }
+    if BUILTIN_ERRORS.contains(&entity) {
+        return Some(format!(
+            "would name its error class `{entity}Error`, a Python built-in"
+        ));
+    }
+    None
 }
 
 /// `directory` must be a relative, normalised path of plain components: it is joined to the
@@ -292,6 +384,23 @@ mod tests {
                 "`persistence`: \"mongo\" is not one of \"sqlalchemy\" or \"memory\"",
             ]
         );
+    }
+
+    #[test]
+    fn entities_that_clash_with_generated_or_builtin_names_are_refused() {
+        assert_eq!(
+            messages(&json!({ "name": "keys" })),
+            [
+                "`name`: the aggregate root `Key` would name its error class `KeyError`, a Python built-in; choose another `entity` (e.g. `KeyItem`)"
+            ]
+        );
+        assert_eq!(
+            messages(&json!({ "name": "venues", "entity": "Event" })),
+            [
+                "`entity`: the aggregate root `Event` would give its events an `event_id` field, which every domain event already has; choose another `entity` (e.g. `EventItem`)"
+            ]
+        );
+        assert!(domain(&json!({ "name": "keys", "entity": "ApiKey" })).is_ok());
     }
 
     #[test]
