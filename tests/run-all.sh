@@ -5,7 +5,7 @@
 #   tests/run-all.sh                 everything
 #   tests/run-all.sh matrix nx       only these sections (plus build, and venv/postgres when a later section needs them)
 #
-# Sections: build, fmt, cargo-test, clippy, schema, venv, postgres, matrix, nx, bench.
+# Sections: build, fmt, cargo-test, clippy, schema, venv, postgres, matrix, nx, bench, snapshots.
 # Environment: PYTHON_DDD_MATRIX_ARGS (extra pytest arguments for the matrix, e.g. "-k memory -x"),
 # PYTHON_DDD_MATRIX_JOBS (parallel matrix jobs, default: CPU count).
 #
@@ -17,7 +17,7 @@ exec </dev/null
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-all_sections=(build fmt cargo-test clippy schema venv postgres matrix nx bench)
+all_sections=(build fmt cargo-test clippy schema venv postgres matrix nx bench snapshots)
 if (($#)); then
     selected=(build "$@")
     for s in "$@"; do
@@ -97,7 +97,8 @@ limit() {
 }
 
 do_fmt() { limit 300 cargo fmt --all --check; }
-do_cargo_test() { limit 1800 cargo test --locked --workspace; }
+# The snapshot tests of generated trees run last, in their own section (see do_snapshots).
+do_cargo_test() { limit 1800 cargo test --locked --workspace -- --skip snapshot_; }
 do_clippy() { limit 1800 cargo clippy --locked --workspace --all-targets -- -D warnings; }
 
 # The committed schemas must be what the binary generates (cargo test checks this too; this is the CLI's view).
@@ -153,6 +154,16 @@ do_matrix() {
 do_nx() { limit 1800 tests/nx/run.sh; }
 do_bench() { limit 1200 tests/bench/run.sh --smoke; }
 
+# Snapshots of generated trees (crates/python-ddd-core/tests/snapshots.rs): every template change must come with its
+# reviewed snapshot. Last, so that a stale snapshot never hides what the matrix says about the generated code.
+do_snapshots() {
+    if ! limit 600 cargo test --locked -p python-ddd-core --test snapshots; then
+        echo "snapshots: a generated tree changed; review and accept it with" >&2
+        echo "  INSTA_UPDATE=always cargo test -p python-ddd-core --test snapshots && git diff crates/python-ddd-core/tests/snapshots/" >&2
+        return 1
+    fi
+}
+
 wants build && section build do_build
 if wants fmt; then
     if cargo fmt --version >/dev/null 2>&1; then section fmt do_fmt; else skip fmt "rustfmt is not installed"; fi
@@ -173,6 +184,8 @@ fi
 if wants bench; then
     if [[ -x tests/bench/run.sh ]]; then section bench do_bench; else skip bench "tests/bench/run.sh not present"; fi
 fi
+
+wants snapshots && section snapshots do_snapshots
 
 echo
 summary_table

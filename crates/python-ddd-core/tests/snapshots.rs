@@ -1,0 +1,83 @@
+//! Snapshots of generated trees (every path and every byte), so each change to the generated code is
+//! reviewed as a diff of `tests/snapshots/*.snap`.
+//!
+//! When a template change is intended, accept the new output and commit the snapshots with it:
+//!
+//! ```sh
+//! INSTA_UPDATE=always cargo test -p python-ddd-core --test snapshots   # or: cargo insta review
+//! git diff crates/python-ddd-core/tests/snapshots/
+//! ```
+//!
+//! `tests/run-all.sh` runs these in their own section (`snapshots`), after the option matrix, so a stale
+//! snapshot never hides what the matrix says about the generated code.
+
+use std::fmt::Write as _;
+
+use python_ddd_core::{Generator, generate};
+use serde_json::{Value, json};
+
+/// The tree as one reviewable text: the list of paths, then each file under a header.
+fn render(options: &Value) -> String {
+    let generation = generate(Generator::Domain, options)
+        .unwrap_or_else(|failure| panic!("{options}: {failure:?}"));
+    let mut text = String::new();
+    writeln!(
+        text,
+        "# python-ddd generate domain with {options}\n# {} files under {}\n",
+        generation.tree.len(),
+        generation.root
+    )
+    .expect("writing to a String");
+    for (path, _) in generation.tree.iter() {
+        text.push_str(path);
+        text.push('\n');
+    }
+    for (path, content) in generation.tree.iter() {
+        writeln!(text, "\n======== {path} ========").expect("writing to a String");
+        text.push_str(content);
+    }
+    text
+}
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}
+
+/// The default options: `python-ddd generate domain orders`.
+#[test]
+fn snapshot_default_tree() {
+    let text = render(&json!({ "name": "orders" }));
+    settings().bind(|| insta::assert_snapshot!("default_tree", text));
+}
+
+/// The features the default leaves out: Kafka, per-layer Nx projects, another name and entity,
+/// and fields of every kind, required and optional.
+#[test]
+fn snapshot_other_features_tree() {
+    let text = render(&json!({
+        "name": "shipping",
+        "entity": "Parcel",
+        "directory": "services",
+        "eventBus": "kafka",
+        "projectLayout": "per-layer",
+        "tags": "team:logistics",
+        "fields": "label:str,quantity:int,gift:bool,weight:decimal,placed_at:datetime,due_on:date,\
+                   customer_id:uuid,contact:email,price:money,priority:enum(low|normal|high),\
+                   nickname:str?,retries:int?,express:bool?,rate:decimal?,shipped_at:datetime?,\
+                   delivered_on:date?,tracking_id:uuid?,backup_email:email?,discount:money?,\
+                   channel:enum(web|phone)?",
+    }));
+    settings().bind(|| insta::assert_snapshot!("other_features_tree", text));
+}
+
+/// Without the optional adapters: in-memory persistence, no API.
+#[test]
+fn snapshot_minimal_tree_paths() {
+    let options = json!({ "name": "orders", "persistence": "memory", "api": "none" });
+    let generation = generate(Generator::Domain, &options).expect("renders");
+    let paths: Vec<&str> = generation.tree.iter().map(|(path, _)| path).collect();
+    settings().bind(|| insta::assert_snapshot!("minimal_tree_paths", paths.join("\n")));
+}
