@@ -186,7 +186,7 @@ fn render_whole(
 ///
 /// Why: handlebars asks pest for the line and column of every token while compiling, and pest
 /// finds them by rescanning the template from its first byte, so compiling costs time quadratic
-/// in a template's length (most of a whole run). Pieces of ~1 KiB make that cost linear.
+/// in a template's length (most of a whole run). Pieces of a few hundred bytes make that cost linear.
 fn render_chunks(
     registry: &mut Handlebars<'static>,
     name: &str,
@@ -200,7 +200,7 @@ fn render_chunks(
     Some(content)
 }
 
-const CHUNK_BYTES: usize = 1024;
+const CHUNK_BYTES: usize = 256;
 
 /// Splits a template into pieces of about `target` bytes whose renderings, concatenated, are the
 /// template's rendering. A piece starts only at a line that holds text but no `{{` or `}}`,
