@@ -771,6 +771,8 @@ mod tests {
             ]
             .map(str::to_owned),
         );
+        // the last word of a snake_case name may hold or be digits (`order_2`, `v2`)
+        fragments.extend(["2", "10", "v2", "x2", "box2", "s3", "items2", "2s"].map(str::to_owned));
         fragments.sort();
         fragments.dedup();
         let stems = ["", "b", "wo"];
