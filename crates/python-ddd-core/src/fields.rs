@@ -608,9 +608,8 @@ fn adapter_snippets(
     };
     let http_base_type = match kind {
         Kind::Money => "HttpMoneySchema".to_owned(),
-        Kind::Email => "str".to_owned(),
+        Kind::Email | Kind::Str => "str".to_owned(),
         Kind::Enum => enum_class.to_owned(),
-        Kind::Str => "str".to_owned(),
         Kind::Int => "int".to_owned(),
         Kind::Bool => "bool".to_owned(),
         Kind::Decimal => "Decimal".to_owned(),
