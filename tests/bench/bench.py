@@ -271,7 +271,9 @@ exports.domain = async function domain(tree, options) {
 
 
 def nx_created(stdout: str) -> list[str]:
-    return sorted(line.split(None, 1)[1].split(" (")[0].strip() for line in stdout.splitlines()
+    # Nx colours its output when CI=true even without a TTY (`\x1b[32mCREATE\x1b[39m …`): strip the escapes.
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", stdout)
+    return sorted(line.split(None, 1)[1].split(" (")[0].strip() for line in plain.splitlines()
                   if line.startswith("CREATE "))
 
 
