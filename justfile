@@ -30,9 +30,9 @@ schemas:
 demo:
     cargo run --locked -q -p python-ddd -- generate domain orders --root demo
 
-# Benchmarks beside their peers (see docs/benchmarks.md).
-bench:
-    tests/bench/run.sh
+# Benchmarks beside their peers (docs/benchmarks.md); `just bench --smoke` for one quick run.
+bench *ARGS:
+    tests/bench/run.sh {{ARGS}}
 
 # Build the release binary and pack both npm tarballs into dist/.
 pack:
