@@ -157,7 +157,8 @@ do_bench() { limit 1200 tests/bench/run.sh --smoke; }
 # Snapshots of generated trees (crates/python-ddd-core/tests/snapshots.rs): every template change must come with its
 # reviewed snapshot. Last, so that a stale snapshot never hides what the matrix says about the generated code.
 do_snapshots() {
-    if ! limit 600 cargo test --locked -p python-ddd-core --test snapshots; then
+    # --workspace: the same feature set as the cargo-test section, so nothing is rebuilt.
+    if ! limit 600 cargo test --locked --workspace --test snapshots; then
         echo "snapshots: a generated tree changed; review and accept it with" >&2
         echo "  INSTA_UPDATE=always cargo test -p python-ddd-core --test snapshots && git diff crates/python-ddd-core/tests/snapshots/" >&2
         return 1
