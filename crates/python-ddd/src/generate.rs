@@ -181,15 +181,20 @@ fn entries_json(plan: &Plan, with_diffs: bool) -> Vec<Value> {
         .collect()
 }
 
+/// The JSON report of a plan; a dry run also carries each changed file's diff.
+fn plan_json(plan: &Plan, dry_run: bool) -> Value {
+    json!({
+        "status": if plan.has_conflicts() { "conflict" } else { "ok" },
+        "dryRun": dry_run,
+        "root": plan.root,
+        "files": entries_json(plan, dry_run),
+        "summary": plan.summary(),
+    })
+}
+
 fn preview(format: Format, plan: &Plan) -> anyhow::Result<()> {
     match format {
-        Format::Json => output::print_json(&json!({
-            "status": if plan.has_conflicts() { "conflict" } else { "ok" },
-            "dryRun": true,
-            "root": plan.root,
-            "files": entries_json(plan, true),
-            "summary": plan.summary(),
-        })),
+        Format::Json => output::print_json(&plan_json(plan, true)),
         Format::Human => {
             let mut text = String::new();
             for entry in plan
@@ -236,13 +241,7 @@ fn conflicts(format: Format, plan: &Plan) {
 
 fn report(format: Format, plan: &Plan, root: &std::path::Path) -> anyhow::Result<()> {
     match format {
-        Format::Json => output::print_json(&json!({
-            "status": "ok",
-            "dryRun": false,
-            "root": plan.root,
-            "files": entries_json(plan, false),
-            "summary": plan.summary(),
-        })),
+        Format::Json => output::print_json(&plan_json(plan, false)),
         Format::Human => {
             let mut text = String::new();
             for entry in plan

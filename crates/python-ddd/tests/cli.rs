@@ -536,3 +536,28 @@ fn a_closed_stdout_is_not_an_error() {
     );
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+#[test]
+fn json_dry_run_carries_diffs() {
+    let test = Test::new().args([
+        "generate",
+        "domain",
+        "orders",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    let outcome = test.run().status(0).stderr("");
+    let report: Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(
+        (report["status"].as_str(), report["dryRun"].as_bool()),
+        (Some("ok"), Some(true))
+    );
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), generated(&json!({ "name": "orders" })).len());
+    assert!(
+        files.iter().all(|f| f["action"] == "create"
+            && f["diff"].as_str().unwrap().starts_with("--- /dev/null\n"))
+    );
+    assert!(test.files().is_empty());
+}
