@@ -234,16 +234,7 @@ fn an_edit_that_new_options_would_change_is_a_conflict() {
     );
     test.write(&path, "# my edit\n");
 
-    let changed = Test {
-        args: vec![
-            "generate".into(),
-            "domain".into(),
-            "orders".into(),
-            "--fields".into(),
-            "title:str".into(),
-        ],
-        ..test
-    };
+    let changed = test.args(["generate", "domain", "orders", "--fields", "title:str"]);
     let outcome = changed.run().status(3).stdout("");
     assert!(
         outcome.stderr.starts_with("error: nothing was written. ")
@@ -258,7 +249,7 @@ fn an_edit_that_new_options_would_change_is_a_conflict() {
     // the dry run shows what would change, and still writes nothing
     let mut args = changed.args.clone();
     args.push("--dry-run".into());
-    let preview = Test { args, ..changed };
+    let preview = changed.args(args);
     let outcome = preview.run().status(3);
     assert!(
         outcome
@@ -276,7 +267,7 @@ fn an_edit_that_new_options_would_change_is_a_conflict() {
     let mut args = preview.args.clone();
     args.pop();
     args.push("--force".into());
-    let forced = Test { args, ..preview };
+    let forced = preview.args(args);
     let outcome = forced.run().status(0);
     assert!(
         outcome.stdout.contains(&format!(
@@ -302,16 +293,7 @@ fn an_edit_that_new_options_would_not_change_is_kept() {
         false,
     );
     test.write(&path, "# my edit\n");
-    let changed = Test {
-        args: vec![
-            "generate".into(),
-            "domain".into(),
-            "orders".into(),
-            "--fields".into(),
-            "title:str".into(),
-        ],
-        ..test
-    };
+    let changed = test.args(["generate", "domain", "orders", "--fields", "title:str"]);
     let outcome = changed.run().status(0).stderr("");
     assert!(
         outcome.stdout.contains(&format!(
