@@ -5,7 +5,7 @@
 #   tests/run-all.sh                 everything
 #   tests/run-all.sh matrix nx       only these sections (plus build, and venv/postgres when a later section needs them)
 #
-# Sections: build, fmt, cargo-test, clippy, schema, venv, postgres, matrix, nx, bench, snapshots.
+# Sections: prereqs (always first: tests/support/prereqs.sh), build, fmt, cargo-test, clippy, schema, venv, postgres, matrix, nx, bench, snapshots.
 # Environment: PYTHON_DDD_MATRIX_ARGS (extra pytest arguments for the matrix, e.g. "-k memory -x"),
 # PYTHON_DDD_MATRIX_JOBS (parallel matrix jobs, default: CPU count).
 #
@@ -84,7 +84,8 @@ skip() {
     skipped+=("$name")
 }
 
-do_build() { limit 1800 cargo build --locked; }
+# Cargo prints each crate it compiles: the first build takes minutes on 2 cores, and shows it.
+do_build() { limit 1800 cargo build --locked --workspace; }
 # limit SECONDS COMMAND...: a hung section fails with a message instead of running into CI's 90-minute limit.
 limit() {
     local seconds="$1" code=0
@@ -165,6 +166,8 @@ do_snapshots() {
     fi
 }
 
+# What the selected sections need, checked (and installed from Debian's packages when root) in the first seconds.
+section prereqs tests/support/prereqs.sh "${selected[@]}"
 wants build && section build do_build
 if wants fmt; then
     if cargo fmt --version >/dev/null 2>&1; then section fmt do_fmt; else skip fmt "rustfmt is not installed"; fi
