@@ -167,7 +167,8 @@ do_snapshots() {
 }
 
 # What the selected sections need, checked (and installed from Debian's packages when root) in the first seconds.
-section prereqs tests/support/prereqs.sh "${selected[@]}"
+do_prereqs() { tests/support/prereqs.sh "${selected[@]}" && tests/support/prereqs-test.sh; }
+section prereqs do_prereqs
 wants build && section build do_build
 if wants fmt; then
     if cargo fmt --version >/dev/null 2>&1; then section fmt do_fmt; else skip fmt "rustfmt is not installed"; fi

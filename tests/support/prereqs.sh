@@ -30,7 +30,7 @@ if needs venv matrix names nx bench; then
         missing_tools+=("python3 (>= 3.11)")
     else
         python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
-            || missing_tools+=("python3 >= 3.11 (found $(python3 --version 2>&1))")
+            || missing_tools+=("python3 >= 3.11 (found $(python3 --version 2>&1 || true))")
         # `python3 -m venv` needs ensurepip, which Debian ships apart from python3.
         python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing_debs+=(python3-venv)
     fi
