@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{Map, Value};
 
@@ -44,7 +44,8 @@ const GENERATE_EXAMPLES: &str = "\
 Generator options follow the generator, as `--option value` (kebab-case or camelCase):
   python-ddd generate domain orders --root .
   python-ddd generate domain orders --fields 'email:email,total:money,note:str?' --event-bus kafka
-  python-ddd generate domain orders --dry-run          # unified diffs, nothing written
+  python-ddd generate domain orders --dry-run          # what would change; nothing written
+  python-ddd generate domain orders --dry-run --diff   # … with every file's full diff
   python-ddd generate domain orders --force            # overwrite files you edited
   python-ddd generate domain --options-json '{\"name\":\"orders\",\"api\":\"none\"}'
 Print a generator's options with `python-ddd schema domain`.";
@@ -58,9 +59,13 @@ pub struct GenerateArgs {
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
 
-    /// Print unified diffs and a summary; write nothing.
+    /// List what would change, with diffs of updates and conflicts, and a summary; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// With `--dry-run`: also show the full content of created files and the diff of deleted ones.
+    #[arg(long)]
+    pub diff: bool,
 
     /// Options as a JSON file; flags override its values.
     #[arg(long, value_name = "FILE", conflicts_with = "options_json")]
@@ -80,7 +85,8 @@ pub struct GenerateArgs {
         allow_hyphen_values = true,
         value_name = "NAME] [--OPTION VALUE"
     )]
-    pub words: Vec<String>,
+    // Kept as `OsString` so a word that is not UTF-8 is refused by our parser, which names it.
+    pub words: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +121,7 @@ pub enum Format {
 pub struct EngineFlags {
     pub root: Option<PathBuf>,
     pub dry_run: bool,
+    pub diff: bool,
     pub format: Option<Format>,
     pub options_file: Option<PathBuf>,
     pub options_json: Option<String>,
@@ -131,7 +138,7 @@ pub fn options_from_words(
 ) -> anyhow::Result<(Map<String, Value>, EngineFlags)> {
     let mut options = Map::new();
     let mut flags = EngineFlags::default();
-    let mut words = words.iter().peekable();
+    let mut words = words.iter();
     while let Some(word) = words.next() {
         let Some(flag) = word.strip_prefix("--") else {
             if options.contains_key("name") {
@@ -147,18 +154,21 @@ pub fn options_from_words(
             Some((key, value)) => (key, Some(value.to_owned())),
             None => (flag, None),
         };
+        // An engine flag's value: inline (`--root=x`, taken as written) or the next word, unless that
+        // word is itself an option: `--root --dry-run` is a missing folder, not one named `--dry-run`.
         let mut value = |what: &str| -> anyhow::Result<String> {
             match inline.clone() {
+                Some(value) if value.is_empty() => {
+                    bail!("`--{key}` needs {what}, not an empty value")
+                }
                 Some(value) => Ok(value),
-                None => words
-                    .next()
-                    .cloned()
-                    .with_context(|| format!("`--{key}` needs {what}")),
+                None => next_value(&mut words, key, what),
             }
         };
         match key {
             "root" => flags.root = Some(value("a folder")?.into()),
-            "dry-run" | "dryRun" => flags.dry_run = true,
+            "dry-run" | "dryRun" => flags.dry_run = switch(key, inline.as_deref())?,
+            "diff" => flags.diff = switch(key, inline.as_deref())?,
             "format" => {
                 flags.format = Some(match value("`human` or `json`")?.as_str() {
                     "human" => Format::Human,
@@ -171,23 +181,13 @@ pub fn options_from_words(
             _ => {
                 let camel = camel_case(key.strip_prefix("no-").unwrap_or(key));
                 if boolean_options.contains(&camel.as_str()) {
-                    let on = match inline.as_deref() {
-                        None => !key.starts_with("no-"),
-                        Some("true") => true,
-                        Some("false") => false,
-                        Some(other) => bail!(
-                            "`--{key}` is a switch; write `--{key}` or `--{key}=false`, not `{other}`"
-                        ),
-                    };
-                    options.insert(camel, Value::Bool(on));
+                    let on = switch(key, inline.as_deref())?;
+                    options.insert(camel, Value::Bool(on != key.starts_with("no-")));
                 } else {
                     let camel = camel_case(key);
                     let text = match inline {
                         Some(value) => value,
-                        None if words.peek().is_some_and(|next| !next.starts_with("--")) => {
-                            words.next().cloned().unwrap_or_default()
-                        }
-                        None => bail!("`--{key}` needs a value"),
+                        None => next_value(&mut words, key, "a value")?,
                     };
                     options.insert(camel, Value::String(text));
                 }
@@ -195,6 +195,34 @@ pub fn options_from_words(
         }
     }
     Ok((options, flags))
+}
+
+/// The word after `--<key>` as its value; a missing word, or one that is itself an option
+/// (`--…`), is a missing value.
+fn next_value<'a>(
+    words: &mut impl Iterator<Item = &'a String>,
+    key: &str,
+    what: &str,
+) -> anyhow::Result<String> {
+    let mut words = words.peekable();
+    match words.peek() {
+        Some(next) if next.starts_with("--") => bail!(
+            "`--{key}` needs {what}, but the next word `{next}` is an option; write `--{key}=VALUE` for a value that starts with `--`"
+        ),
+        Some(_) => Ok(words.next().cloned().unwrap_or_default()),
+        None => bail!("`--{key}` needs {what}"),
+    }
+}
+
+/// A switch's state: on when bare, else the inline `true` or `false`.
+fn switch(key: &str, inline: Option<&str>) -> anyhow::Result<bool> {
+    match inline {
+        None | Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(other) => {
+            bail!("`--{key}` is a switch; write `--{key}` or `--{key}=false`, not `{other}`")
+        }
+    }
 }
 
 /// `event-bus` → `eventBus`; camelCase passes through.

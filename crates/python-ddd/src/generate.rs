@@ -1,6 +1,9 @@
 //! `python-ddd generate`: options → generation → plan against the disk → dry-run preview or apply.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Read as _;
+use std::path::Path;
 
 use anyhow::{Context, bail};
 use python_ddd_core::apply::Workspace;
@@ -10,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::Status;
 use crate::args::{Format, GenerateArgs, options_from_words};
-use crate::output;
+use crate::{json, limits, output};
 
 /// What `generate`'s arguments resolve to, before any option is validated.
 struct Invocation {
@@ -18,6 +21,8 @@ struct Invocation {
     options: Value,
     format: Format,
     dry_run: bool,
+    /// Show every file's diff in a dry run, creations and deletions too.
+    full_diff: bool,
     root: std::path::PathBuf,
 }
 
@@ -44,8 +49,20 @@ fn invocation(args: &GenerateArgs) -> Result<Invocation, Problem> {
         .filter(|(_, property)| property["type"] == "boolean")
         .map(|(key, _)| key.as_str())
         .collect();
+    let words = args
+        .words
+        .iter()
+        .map(|word| {
+            word.clone().into_string().map_err(|word| {
+                problem(format!(
+                    "the argument `{}` is not UTF-8 text",
+                    word.to_string_lossy()
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let (word_options, flags) =
-        options_from_words(&args.words, &booleans).map_err(|e| problem(e.to_string()))?;
+        options_from_words(&words, &booleans).map_err(|e| problem(e.to_string()))?;
     let mut options = base_options(
         flags.options_file.as_ref().or(args.options_file.as_ref()),
         flags
@@ -55,11 +72,19 @@ fn invocation(args: &GenerateArgs) -> Result<Invocation, Problem> {
     )
     .map_err(|e| problem(format!("{e:#}")))?;
     options.extend(word_options);
+    let dry_run = args.dry_run || flags.dry_run;
+    let full_diff = args.diff || flags.diff;
+    if full_diff && !dry_run {
+        return Err(problem(
+            "`--diff` shows the diffs of a dry run; add `--dry-run`".into(),
+        ));
+    }
     Ok(Invocation {
         generator,
         options: Value::Object(options),
         format: flags.format.unwrap_or(args.format),
-        dry_run: args.dry_run || flags.dry_run,
+        dry_run,
+        full_diff,
         root: flags.root.unwrap_or_else(|| args.root.clone()),
     })
 }
@@ -70,6 +95,7 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         options,
         format,
         dry_run,
+        full_diff,
         root,
     } = match invocation(args) {
         Ok(invocation) => invocation,
@@ -78,6 +104,12 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
             return Ok(Status::Invalid);
         }
     };
+    // Absurdly long texts are refused before validation, whose cost grows with their length.
+    let oversized = limits::oversized(&options);
+    if !oversized.is_empty() {
+        output::problems(format, &oversized);
+        return Ok(Status::Invalid);
+    }
     let generation = match python_ddd_core::generate(generator, &options) {
         Ok(generation) => generation,
         Err(Failure::Invalid(problems)) => {
@@ -86,6 +118,15 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         }
         Err(Failure::Error(error)) => return Err(error.into()),
     };
+    // A dry run writes nothing, not even the root folder: when the root does not exist yet, every
+    // file is planned against an empty tree instead of opening (and so creating) the root.
+    if dry_run
+        && matches!(std::fs::symlink_metadata(&root), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+    {
+        let plan = generation.plan(&BTreeMap::<String, String>::new())?;
+        preview(format, &plan, full_diff)?;
+        return Ok(Status::Success);
+    }
     let workspace = Workspace::open(&root)?;
     let plan = match generation.plan(&workspace) {
         Ok(plan) => plan,
@@ -110,7 +151,7 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
     };
 
     if dry_run {
-        preview(format, &plan)?;
+        preview(format, &plan, full_diff)?;
         return Ok(if plan.has_conflicts() {
             Status::Conflict
         } else {
@@ -132,18 +173,34 @@ fn base_options(
     json: Option<&str>,
 ) -> anyhow::Result<Map<String, Value>> {
     let (text, origin) = match (file, json) {
-        (Some(file), _) => (
-            std::fs::read_to_string(file)
-                .with_context(|| format!("failed to read `{}`", file.display()))?,
-            format!("`{}`", file.display()),
-        ),
+        (Some(file), _) => (read_options_file(file)?, format!("`{}`", file.display())),
         (None, Some(json)) => (json.to_owned(), "`--options-json`".to_owned()),
         (None, None) => return Ok(Map::new()),
     };
-    match serde_json::from_str(&text).with_context(|| format!("{origin} is not valid JSON"))? {
+    match json::parse(&text).with_context(|| format!("{origin} is not valid JSON"))? {
         Value::Object(options) => Ok(options),
         other => bail!("{origin} must hold a JSON object of options, not `{other}`"),
     }
+}
+
+/// An options file's text, refusing a file larger than any real options could be before reading
+/// all of it.
+fn read_options_file(file: &Path) -> anyhow::Result<String> {
+    let context = || format!("failed to read `{}`", file.display());
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .with_context(context)?
+        .take(limits::MAX_OPTIONS_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(context)?;
+    if bytes.len() > usize::try_from(limits::MAX_OPTIONS_FILE_BYTES).unwrap_or(usize::MAX) {
+        bail!(
+            "`{}` is larger than {} bytes, more than any options file holds",
+            file.display(),
+            limits::MAX_OPTIONS_FILE_BYTES
+        );
+    }
+    String::from_utf8(bytes).with_context(|| format!("`{}` is not UTF-8 text", file.display()))
 }
 
 fn label(action: Action) -> &'static str {
@@ -192,28 +249,54 @@ fn plan_json(plan: &Plan, dry_run: bool) -> Value {
     })
 }
 
-fn preview(format: Format, plan: &Plan) -> anyhow::Result<()> {
+/// A dry run: one line per file that would change or that you edited, the diffs of updates and
+/// conflicts (of every file with `--diff`), then the counts. JSON carries every diff.
+fn preview(format: Format, plan: &Plan, full_diff: bool) -> anyhow::Result<()> {
     match format {
         Format::Json => output::print_json(&plan_json(plan, true)),
         Format::Human => {
-            let mut text = String::new();
-            for entry in plan
-                .entries
-                .iter()
-                .filter(|e| e.action.writes() || e.action == Action::Conflict)
-            {
-                text.push_str(&entry.diff());
+            let mut text = file_lines(plan, true);
+            let mut diffs = plan.entries.iter().filter(|entry| match entry.action {
+                Action::Update | Action::Conflict => true,
+                Action::Create | Action::Delete => full_diff,
+                Action::Unchanged | Action::Kept => false,
+            });
+            if let Some(first) = diffs.next() {
+                text.push('\n');
+                for entry in std::iter::once(first).chain(diffs) {
+                    text.push_str(&entry.diff());
+                }
+                text.push('\n');
             }
             let _ = writeln!(text, "dry run: {}; nothing written", summary_line(plan));
             if plan.has_conflicts() {
-                text.push_str(&conflict_advice(plan));
+                text.push_str(&conflict_advice(plan, true));
             }
             output::print(&text)
         }
     }
 }
 
-fn conflict_advice(plan: &Plan) -> String {
+/// `ACTION   path  (note)` for every file but the unchanged ones, which only the summary counts.
+fn file_lines(plan: &Plan, dry_run: bool) -> String {
+    let mut text = String::new();
+    for entry in plan
+        .entries
+        .iter()
+        .filter(|e| e.action != Action::Unchanged)
+    {
+        let note = match entry.action {
+            Action::Kept => "  (edited by you; left as it is)",
+            _ if entry.forced && dry_run => "  (your edits would be overwritten: --force)",
+            _ if entry.forced => "  (your edits overwritten: --force)",
+            _ => "",
+        };
+        let _ = writeln!(text, "{:<8} {}{note}", label(entry.action), entry.path);
+    }
+    text
+}
+
+fn conflict_advice(plan: &Plan, dry_run: bool) -> String {
     let mut text = format!(
         "{} file(s) you edited would be overwritten by this run:\n",
         plan.summary().conflict
@@ -221,7 +304,12 @@ fn conflict_advice(plan: &Plan) -> String {
     for entry in plan.conflicts() {
         let _ = writeln!(text, "  {}", entry.path);
     }
-    text.push_str("Review the changes with `--dry-run`, then re-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n");
+    // A dry run already shows the changes, so it does not send the reader to itself.
+    text.push_str(if dry_run {
+        "Re-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n"
+    } else {
+        "Review the changes with `--dry-run`, then re-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n"
+    });
     text
 }
 
@@ -234,28 +322,20 @@ fn conflicts(format: Format, plan: &Plan) {
             "conflicts": plan.conflicts().map(|e| e.path.as_str()).collect::<Vec<_>>(),
         })),
         Format::Human => output::eprint(
-            format!("error: nothing was written. {}", conflict_advice(plan)).trim_end(),
+            format!(
+                "error: nothing was written. {}",
+                conflict_advice(plan, false)
+            )
+            .trim_end(),
         ),
     }
 }
 
-fn report(format: Format, plan: &Plan, root: &std::path::Path) -> anyhow::Result<()> {
+fn report(format: Format, plan: &Plan, root: &Path) -> anyhow::Result<()> {
     match format {
         Format::Json => output::print_json(&plan_json(plan, false)),
         Format::Human => {
-            let mut text = String::new();
-            for entry in plan
-                .entries
-                .iter()
-                .filter(|e| e.action != Action::Unchanged)
-            {
-                let note = match entry.action {
-                    Action::Kept => "  (edited by you; left as it is)",
-                    _ if entry.forced => "  (your edits overwritten: --force)",
-                    _ => "",
-                };
-                let _ = writeln!(text, "{:<8} {}{note}", label(entry.action), entry.path);
-            }
+            let mut text = file_lines(plan, false);
             let _ = writeln!(
                 text,
                 "{}: {}",

@@ -10,6 +10,8 @@
 
 mod args;
 mod generate;
+mod json;
+mod limits;
 mod nx;
 mod output;
 

@@ -13,26 +13,32 @@ use std::io::Read;
 
 use python_ddd_core::plan::Action;
 use python_ddd_core::{Failure, Generator, Problem};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::Status;
-use crate::output;
+use crate::{json, limits, output};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A request that passed the shape checks.
+#[derive(Debug)]
 struct Request {
     generator: String,
-    #[serde(default)]
     options: Value,
-    #[serde(default)]
     files: Option<BTreeMap<String, String>>,
 }
 
+/// The request's top-level keys, in the order the protocol documents them.
+const REQUEST_KEYS: [&str; 3] = ["generator", "options", "files"];
+
 pub fn run() -> anyhow::Result<Status> {
-    let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input)?;
-    let (response, status) = respond(&input);
+    let mut input = Vec::new();
+    let (response, status) = match std::io::stdin().read_to_end(&mut input) {
+        Ok(_) => respond(&input),
+        // Even a failed read is answered in the protocol, so the shim always has JSON to show.
+        Err(error) => (
+            json!({ "status": "error", "message": format!("failed to read the request from stdin: {error}") }),
+            Status::Failure,
+        ),
+    };
     output::print_json(&response)?;
     Ok(status)
 }
@@ -44,17 +50,116 @@ fn invalid(problems: &[Problem]) -> (Value, Status) {
     )
 }
 
-/// The whole protocol as a pure function, so it is tested without a process.
-fn respond(input: &str) -> (Value, Status) {
-    let request: Request = match serde_json::from_str(input) {
-        Ok(request) => request,
-        Err(error) => {
-            return invalid(&[Problem {
-                path: String::new(),
-                message: format!("the request is not valid: {error}"),
-            }]);
+/// A problem with the request itself rather than with one option.
+fn request_problem(message: String) -> Problem {
+    Problem {
+        path: String::new(),
+        message,
+    }
+}
+
+/// A short description of a JSON value for messages: its type, and its text when it is short.
+fn describe(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() <= 40 {
+        format!("`{text}`")
+    } else {
+        match value {
+            Value::Object(_) => "an object".into(),
+            Value::Array(_) => "an array".into(),
+            Value::String(_) => "a long string".into(),
+            _ => "a value".into(),
+        }
+    }
+}
+
+/// Reads and checks the request: UTF-8, JSON without duplicate keys, and the protocol's shape.
+/// Each problem names the part of the request (a key or a JSON pointer) that is wrong.
+fn parse_request(input: &[u8]) -> Result<Request, Problem> {
+    let text = std::str::from_utf8(input)
+        .map_err(|error| request_problem(format!("the request is not UTF-8 text: {error}")))?;
+    if text.trim().is_empty() {
+        return Err(request_problem(
+            "the request is empty; expected one JSON object {\"generator\", \"options\", \"files\"}"
+                .into(),
+        ));
+    }
+    let value = json::parse(text)
+        .map_err(|error| request_problem(format!("the request is not valid JSON: {error}")))?;
+    let Value::Object(mut object) = value else {
+        return Err(request_problem(format!(
+            "the request must be a JSON object {{\"generator\", \"options\", \"files\"}}, not {}",
+            describe(&value)
+        )));
+    };
+    if let Some(unknown) = object
+        .keys()
+        .find(|key| !REQUEST_KEYS.contains(&key.as_str()))
+    {
+        return Err(request_problem(format!(
+            "the request has an unknown key `{unknown}`; expected {}",
+            REQUEST_KEYS.join(", ")
+        )));
+    }
+    let generator = match object.remove("generator") {
+        Some(Value::String(generator)) => generator,
+        None => return Err(request_problem("the request has no `generator`".into())),
+        Some(other) => {
+            return Err(request_problem(format!(
+                "the request's `generator` must be a string, not {}",
+                describe(&other)
+            )));
         }
     };
+    let options = match object.remove("options") {
+        None => Value::Object(serde_json::Map::new()),
+        Some(options @ Value::Object(_)) => options,
+        Some(other) => {
+            return Err(request_problem(format!(
+                "the request's `options` must be an object, not {}",
+                describe(&other)
+            )));
+        }
+    };
+    let files = match object.remove("files") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(files)) => Some(
+            files
+                .into_iter()
+                .map(|(path, content)| match content {
+                    Value::String(content) => Ok((path, content)),
+                    other => Err(request_problem(format!(
+                        "the request's `/files/{}` must be a string (the file's content), not {}",
+                        json::pointer_segment(&path),
+                        describe(&other)
+                    ))),
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        Some(other) => {
+            return Err(request_problem(format!(
+                "the request's `files` must be null or an object {{path: content}}, not {}",
+                describe(&other)
+            )));
+        }
+    };
+    Ok(Request {
+        generator,
+        options,
+        files,
+    })
+}
+
+/// The whole protocol as a pure function, so it is tested without a process.
+fn respond(input: &[u8]) -> (Value, Status) {
+    let request = match parse_request(input) {
+        Ok(request) => request,
+        Err(problem) => return invalid(&[problem]),
+    };
+    let oversized = limits::oversized(&request.options);
+    if !oversized.is_empty() {
+        return invalid(&oversized);
+    }
     let Some(generator) = Generator::find(&request.generator) else {
         return invalid(&[Problem {
             path: String::new(),
@@ -146,7 +251,7 @@ mod tests {
     #[test]
     fn without_files_it_asks_for_them() {
         let (response, status) =
-            respond(r#"{"generator":"domain","options":{"name":"orders"},"files":null}"#);
+            respond(br#"{"generator":"domain","options":{"name":"orders"},"files":null}"#);
         assert_eq!(
             response,
             json!({ "status": "needFiles", "root": "libs/orders" })
@@ -157,7 +262,7 @@ mod tests {
     #[test]
     fn invalid_options_list_every_problem() {
         let (response, status) = respond(
-            r#"{"generator":"domain","options":{"name":"Bad-Name","persistence":"mongo"},"files":null}"#,
+            br#"{"generator":"domain","options":{"name":"Bad-Name","persistence":"mongo"},"files":null}"#,
         );
         assert_eq!(status, Status::Invalid);
         assert_eq!(
@@ -169,17 +274,103 @@ mod tests {
         );
     }
 
+    /// Every malformed request is answered with the protocol's `invalid` object, exit 2, and a
+    /// message that names what is wrong.
     #[test]
-    fn a_broken_request_is_invalid() {
-        let (response, status) = respond("{");
+    fn malformed_requests_get_the_error_object() {
+        let cases: [(&[u8], &str); 12] = [
+            (
+                b"",
+                "the request is empty; expected one JSON object {\"generator\", \"options\", \"files\"}",
+            ),
+            (
+                b" \n",
+                "the request is empty; expected one JSON object {\"generator\", \"options\", \"files\"}",
+            ),
+            (
+                b"{\"generator\":\"dom\xffain\"}",
+                "the request is not UTF-8 text: invalid utf-8 sequence of 1 bytes from index 17",
+            ),
+            (
+                b"{",
+                "the request is not valid JSON: EOF while parsing an object at line 1 column 1",
+            ),
+            (
+                b"[1]",
+                "the request must be a JSON object {\"generator\", \"options\", \"files\"}, not `[1]`",
+            ),
+            (
+                br#"{"generator":"domain","generator":"domain"}"#,
+                "the request is not valid JSON: duplicate key `generator` (at `/generator`) at line 1 column 33",
+            ),
+            (
+                br#"{"generator":"domain","extra":1}"#,
+                "the request has an unknown key `extra`; expected generator, options, files",
+            ),
+            (br#"{"options":{}}"#, "the request has no `generator`"),
+            (
+                br#"{"generator":7}"#,
+                "the request's `generator` must be a string, not `7`",
+            ),
+            (
+                br#"{"generator":"domain","options":"name=orders"}"#,
+                "the request's `options` must be an object, not `\"name=orders\"`",
+            ),
+            (
+                br#"{"generator":"domain","options":{},"files":[]}"#,
+                "the request's `files` must be null or an object {path: content}, not `[]`",
+            ),
+            (
+                br#"{"generator":"domain","options":{},"files":{"a/b":null}}"#,
+                "the request's `/files/a~1b` must be a string (the file's content), not `null`",
+            ),
+        ];
+        for (input, message) in cases {
+            let (response, status) = respond(input);
+            assert_eq!(
+                status,
+                Status::Invalid,
+                "{}",
+                String::from_utf8_lossy(input)
+            );
+            assert_eq!(
+                response,
+                json!({ "status": "invalid", "problems": [{ "path": "", "message": message }] }),
+                "{}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_option_keys_are_named() {
+        let (response, status) = respond(
+            br#"{"generator":"domain","options":{"name":"a","api":"none","api":"fastapi"},"files":null}"#,
+        );
         assert_eq!(status, Status::Invalid);
-        assert_eq!(response["status"], "invalid");
+        assert_eq!(
+            response["problems"][0]["message"],
+            "the request is not valid JSON: duplicate key `api` (at `/options/api`) at line 1 column 62"
+        );
+    }
+
+    #[test]
+    fn huge_options_are_refused_before_validation() {
+        let request = json!({ "generator": "domain", "options": { "name": "n".repeat(1 << 20) }, "files": null });
+        let started = std::time::Instant::now();
+        let (response, status) = respond(request.to_string().as_bytes());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(status, Status::Invalid);
+        assert_eq!(
+            response,
+            json!({ "status": "invalid", "problems": [{ "path": "/name", "message": "the value is 1048576 bytes long; at most 4096 are accepted" }] })
+        );
     }
 
     #[test]
     fn fresh_tree_creates_everything_with_content() {
         let (response, status) =
-            respond(r#"{"generator":"domain","options":{"name":"orders"},"files":{}}"#);
+            respond(br#"{"generator":"domain","options":{"name":"orders"},"files":{}}"#);
         assert_eq!(status, Status::Success);
         let files = response["files"].as_array().unwrap();
         assert!(

@@ -3,6 +3,7 @@
 //! tests pin the CLI's behaviour while the templates evolve; the templates' content is pinned by
 //! the snapshot tests in `python-ddd-core`.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -172,28 +173,231 @@ fn output_is_byte_identical_across_runs() {
     }
 }
 
+/// `CREATE   path` for every generated file, as both the run and the dry run list them.
+fn create_lines(tree: &[(String, String)]) -> String {
+    tree.iter().fold(String::new(), |mut lines, (path, _)| {
+        let _ = writeln!(lines, "CREATE   {path}");
+        lines
+    })
+}
+
 #[test]
-fn dry_run_prints_diffs_and_writes_nothing() {
+fn dry_run_lists_files_and_writes_nothing() {
     let test = Test::new().args(["generate", "domain", "orders", "--dry-run"]);
     let tree = generated(&json!({ "name": "orders" }));
-    let outcome = test.run().status(0).stderr("");
+    test.run().status(0).stderr("").stdout(&format!(
+        "{}dry run: {} created, 0 updated, 0 unchanged, 0 kept, 0 deleted, 0 conflicts; nothing written\n",
+        create_lines(&tree),
+        tree.len()
+    ));
     assert!(
         test.files().is_empty(),
         "a dry run wrote {:?}",
         test.files()
     );
-    for (path, _) in &tree {
+}
+
+#[test]
+fn dry_run_with_diff_shows_created_files_in_full() {
+    let test = Test::new().args(["generate", "domain", "orders", "--dry-run", "--diff"]);
+    let tree = generated(&json!({ "name": "orders" }));
+    let outcome = test.run().status(0).stderr("");
+    let (lines, rest) = outcome.stdout.split_at(create_lines(&tree).len());
+    assert_eq!(lines, create_lines(&tree));
+    for (path, content) in &tree {
+        let added = content.lines().fold(String::new(), |mut added, line| {
+            let _ = writeln!(added, "+{line}");
+            added
+        });
         assert!(
-            outcome
-                .stdout
-                .contains(&format!("--- /dev/null\n+++ b/{path}\n")),
-            "no diff header for {path}"
+            rest.contains(&format!("--- /dev/null\n+++ b/{path}\n")) && rest.contains(&added),
+            "no full diff of {path}"
         );
     }
-    assert!(outcome.stdout.ends_with(&format!(
-        "dry run: {} created, 0 updated, 0 unchanged, 0 kept, 0 deleted, 0 conflicts; nothing written\n",
+    assert!(rest.starts_with("\n--- /dev/null\n"), "{rest}");
+    assert!(rest.ends_with(&format!(
+        "\n\ndry run: {} created, 0 updated, 0 unchanged, 0 kept, 0 deleted, 0 conflicts; nothing written\n",
         tree.len()
     )));
+    assert!(test.files().is_empty());
+}
+
+#[test]
+fn diff_needs_a_dry_run() {
+    let test = Test::new().args(["generate", "domain", "orders", "--diff"]);
+    test.run().status(2).stdout("").stderr(
+        "error: invalid options (1):\n  - `options`: `--diff` shows the diffs of a dry run; add `--dry-run`\nNothing was written. `python-ddd schema <generator>` lists every option.\n",
+    );
+    assert!(test.files().is_empty());
+}
+
+/// A dry run into a root that does not exist leaves it absent: not even the folder is made.
+#[test]
+fn dry_run_does_not_create_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("new/workspace");
+    for format in ["human", "json"] {
+        let output = assert_cmd::Command::cargo_bin("python-ddd")
+            .unwrap()
+            .args([
+                "generate",
+                "domain",
+                "orders",
+                "--dry-run",
+                "--format",
+                format,
+                "--root",
+            ])
+            .arg(&root)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        assert!(
+            String::from_utf8(output.stdout)
+                .unwrap()
+                .contains("libs/orders/README.md")
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{format}: something was written"
+        );
+    }
+}
+
+/// An update lists every file and shows the diffs of the updated ones only, exactly as the
+/// library plans them.
+#[test]
+fn dry_run_of_an_update_shows_only_update_diffs() {
+    let test = Test::new().args(["generate", "domain", "orders"]);
+    test.run().status(0);
+    let new_options = json!({ "name": "orders", "fields": "title:str" });
+    let generation = python_ddd_core::generate(Generator::Domain, &new_options).unwrap();
+    let workspace = python_ddd_core::apply::Workspace::open(test.root()).unwrap();
+    let plan = generation.plan(&workspace).unwrap();
+    let mut expected = String::new();
+    let mut diffs = String::new();
+    for entry in &plan.entries {
+        let label = match entry.action.as_str() {
+            "unchanged" => continue,
+            action => action.to_uppercase(),
+        };
+        let _ = writeln!(expected, "{label:<8} {}", entry.path);
+        if entry.action.as_str() == "update" {
+            diffs.push_str(&entry.diff());
+        }
+    }
+    let s = plan.summary();
+    assert!(s.update > 0, "{s:?}");
+    let _ = writeln!(
+        expected,
+        "\n{diffs}\ndry run: {} created, {} updated, {} unchanged, 0 kept, {} deleted, 0 conflicts; nothing written",
+        s.create, s.update, s.unchanged, s.delete
+    );
+    let before: Vec<(String, String)> = test
+        .files()
+        .into_iter()
+        .map(|p| {
+            let c = test.read(&p);
+            (p, c)
+        })
+        .collect();
+    let update = test.args([
+        "generate",
+        "domain",
+        "orders",
+        "--fields",
+        "title:str",
+        "--dry-run",
+    ]);
+    update.run().status(0).stderr("").stdout(&expected);
+    let after: Vec<(String, String)> = update
+        .files()
+        .into_iter()
+        .map(|p| {
+            let c = update.read(&p);
+            (p, c)
+        })
+        .collect();
+    assert!(before == after, "the dry run changed the tree");
+}
+
+/// `--root --dry-run` is a missing folder, not a folder named `--dry-run` (and so for every
+/// option that takes a value).
+#[test]
+fn an_option_followed_by_an_option_is_missing_its_value() {
+    for (flag, what) in [
+        ("--root", "a folder"),
+        ("--format", "`human` or `json`"),
+        ("--options-json", "a JSON object"),
+        ("--fields", "a value"),
+        ("--event-bus", "a value"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = assert_cmd::Command::cargo_bin("python-ddd")
+            .unwrap()
+            .args(["generate", "domain", "orders", flag, "--dry-run"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag}");
+        assert_eq!(String::from_utf8(output.stdout).unwrap(), "");
+        assert_eq!(
+            String::from_utf8(output.stderr).unwrap(),
+            format!(
+                "error: invalid options (1):\n  - `options`: `{flag}` needs {what}, but the next word `--dry-run` is an option; write `{flag}=VALUE` for a value that starts with `--`\nNothing was written. `python-ddd schema <generator>` lists every option.\n"
+            )
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{flag}: something was written"
+        );
+    }
+}
+
+/// An inline value is taken as written, even when it starts with `--`.
+#[test]
+fn an_inline_value_may_start_with_dashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = assert_cmd::Command::cargo_bin("python-ddd")
+        .unwrap()
+        .args(["generate", "domain", "orders", "--root=--odd"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(dir.path().join("--odd/libs/orders/README.md").is_file());
+}
+
+#[test]
+fn duplicate_keys_in_options_json_are_named() {
+    let test = Test::new().args([
+        "generate",
+        "domain",
+        "--options-json",
+        r#"{"name":"orders","api":"none","api":"fastapi"}"#,
+    ]);
+    test.run().status(2).stdout("").stderr(
+        "error: invalid options (1):\n  - `options`: `--options-json` is not valid JSON: duplicate key `api` (at `/api`) at line 1 column 35\nNothing was written. `python-ddd schema <generator>` lists every option.\n",
+    );
+    assert!(test.files().is_empty());
+}
+
+#[test]
+fn nx_answers_bad_bytes_with_its_error_object() {
+    let mut command = assert_cmd::Command::cargo_bin("python-ddd").unwrap();
+    let output = command
+        .arg("nx")
+        .write_stdin(b"{\"generator\":\"domain\xff\"}".to_vec())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&output.stdout).unwrap(),
+        json!({ "status": "invalid", "problems": [{ "path": "", "message": "the request is not UTF-8 text: invalid utf-8 sequence of 1 bytes from index 20" }] })
+    );
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
 }
 
 #[test]
@@ -252,9 +456,11 @@ fn an_edit_that_new_options_would_change_is_a_conflict() {
     let preview = changed.args(args);
     let outcome = preview.run().status(3);
     assert!(
-        outcome
-            .stdout
-            .contains(&format!("--- a/{path}\n+++ b/{path}\n@@ ")),
+        outcome.stdout.contains(&format!("\nCONFLICT {path}\n"))
+            && outcome.stdout.ends_with(&format!("conflicts; nothing written\n1 file(s) you edited would be overwritten by this run:\n  {path}\nRe-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n"))
+            && outcome
+                .stdout
+                .contains(&format!("--- a/{path}\n+++ b/{path}\n@@ ")),
         "{}",
         outcome.stdout
     );
