@@ -100,7 +100,7 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
     } = match invocation(args) {
         Ok(invocation) => invocation,
         Err(problem) => {
-            output::problems(args.format, &[problem]);
+            output::problems(requested_format(args), &[problem]);
             return Ok(Status::Invalid);
         }
     };
@@ -165,6 +165,30 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
     workspace.apply(&plan)?;
     report(format, &plan, workspace.root())?;
     Ok(Status::Success)
+}
+
+/// The output format asked for, when the words could not all be read: the last `--format` among
+/// them with a known value, so a script that asked for JSON gets its error as JSON.
+fn requested_format(args: &GenerateArgs) -> Format {
+    let words: Vec<std::borrow::Cow<'_, str>> = args
+        .words
+        .iter()
+        .map(|word| word.to_string_lossy())
+        .collect();
+    let mut format = args.format;
+    for (index, word) in words.iter().enumerate() {
+        let value = match word.strip_prefix("--format") {
+            Some("") => words.get(index + 1).map(AsRef::as_ref),
+            Some(inline) => inline.strip_prefix('='),
+            None => None,
+        };
+        match value {
+            Some("json") => format = Format::Json,
+            Some("human") => format = Format::Human,
+            _ => {}
+        }
+    }
+    format
 }
 
 /// The options object from `--options-file` or `--options-json`, or an empty one.

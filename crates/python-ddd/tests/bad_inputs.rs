@@ -508,6 +508,24 @@ fn options_cases() -> Vec<Case> {
         large,
         text("is larger than 4194304 bytes"),
     ));
+    // Nesting deep enough to overflow a naive recursive parser.
+    let deep = format!(
+        r#"{{"name":"orders","tags":{}{}}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    cases.push(Case::options_file(
+        deep.clone(),
+        text("recursion limit exceeded"),
+    ));
+    cases.push(Case::generate(
+        &["--options-json", &deep[..HUGE_ARG]],
+        text("recursion limit exceeded"),
+    ));
+    cases.push(Case::nx(
+        format!(r#"{{"generator":"domain","options":{deep},"files":null}}"#),
+        text("recursion limit exceeded"),
+    ));
     cases
 }
 

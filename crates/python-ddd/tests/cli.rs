@@ -567,6 +567,28 @@ fn json_errors_are_machine_readable() {
     );
 }
 
+/// Even when the words cannot all be read, a `--format json` among them makes the error JSON.
+#[test]
+fn unreadable_words_are_reported_in_the_format_asked_for() {
+    for words in [
+        ["orders", "--format", "json", "--fields"],
+        ["orders", "--format=json", "--root", "--force"],
+    ] {
+        let test = Test::new().args(["generate", "domain"].into_iter().chain(words));
+        let outcome = test.run().status(2).stdout("");
+        let errors: Value = serde_json::from_str(&outcome.stderr).unwrap();
+        assert_eq!(errors["status"], "invalid", "{words:?}");
+        assert_eq!(errors["problems"][0]["path"], "", "{words:?}");
+        assert!(
+            errors["problems"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("` needs "),
+            "{words:?}"
+        );
+    }
+}
+
 #[test]
 fn directory_escapes_are_refused() {
     for (directory, message) in [
