@@ -1,17 +1,38 @@
-//! Stage 7, apply: write a plan to disk, all or nothing, never outside the workspace root.
+//! Stage 7, apply: write a plan to disk, all or nothing, never outside the workspace root, and
+//! recoverably if the process dies half-way.
 //!
-//! Every new content goes to a temporary file in its target folder first; only when all of them are
-//! written are they renamed into place. If anything fails, what was done is undone: renamed files
-//! get their old content back, new files and folders are removed, deleted files are restored.
-//! Paths are resolved component by component; a symbolic link that leads outside the root is
-//! refused, and a generated file is never written through a link.
+//! A run is a [`Session`] on one context folder: it holds the context's lock ([`crate::lock`]),
+//! removes temporary files a killed run left, and recovers the manifest from a leftover journal
+//! ([`crate::journal`]) before anything is planned. [`Workspace::apply`] then:
+//!
+//! 1. writes the journal (what it is about to write, and the new manifest);
+//! 2. writes every new content to a fresh temporary file beside its target — an unpredictable
+//!    name, created exclusively (`O_EXCL`), so no link planted in advance is ever opened — with the
+//!    target's old mode for an update;
+//! 3. renames them into place (a rename replaces a link planted at the target instead of writing
+//!    through it), then deletes what is no longer generated;
+//! 4. renames the new manifest into place, last, so it never records a file before it is there;
+//! 5. removes the journal.
+//!
+//! If a step fails, what was done is undone (old contents and modes back, new files and folders
+//! removed). Paths are resolved component by component; a symbolic link that leads outside the
+//! root is refused, and a generated file is never written through a link.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::plan::{Action, Plan, Source};
+use crate::failpoint;
+use crate::journal::{self, Journal};
+use crate::lock::{self, ContextLock};
+use crate::manifest::{self, Manifest};
+use crate::paths;
+use crate::plan::{Action, Entry, Plan, Source};
+
+/// How every temporary file's name ends: `.<file>.<random>.python-ddd.tmp`. A run removes any
+/// file so named under its context folder (a killed run's leftovers).
+pub const TEMP_SUFFIX: &str = ".python-ddd.tmp";
 
 /// The workspace on disk, rooted at a canonical folder.
 #[derive(Debug)]
@@ -19,16 +40,52 @@ pub struct Workspace {
     root: PathBuf,
 }
 
+/// What the last component of a resolved path must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// A regular file (or nothing yet), never a link.
+    File,
+    /// A folder (or nothing yet); a link to a folder inside the root is followed.
+    Folder,
+}
+
 impl Workspace {
-    /// Opens (creating it if needed) the workspace root.
+    /// Opens the workspace root without creating it: a dry run must not leave even a folder
+    /// behind, so a run that writes creates the folders it needs in [`Workspace::session`]. A
+    /// root that does not exist yet is its nearest existing ancestor, canonical, joined with the
+    /// rest (which, missing, holds no link).
     pub fn open(root: &Path) -> Result<Self, Error> {
         let root_error = |source| Error::Root {
             path: root.to_owned(),
             source,
         };
-        fs::create_dir_all(root).map_err(root_error)?;
-        let root = fs::canonicalize(root).map_err(root_error)?;
-        Ok(Self { root })
+        let absolute = std::path::absolute(root).map_err(root_error)?;
+        let mut existing = absolute.as_path();
+        let mut missing = Vec::new();
+        while fs::symlink_metadata(existing).is_err() {
+            let Some(parent) = existing.parent() else {
+                break;
+            };
+            missing.push(existing.file_name().map(ToOwned::to_owned));
+            existing = parent;
+        }
+        let mut canonical = fs::canonicalize(existing).map_err(root_error)?;
+        for component in missing.into_iter().rev() {
+            match component {
+                Some(name) => canonical.push(name),
+                // `..` (a missing folder's parent, lexically: no link to follow)
+                None => {
+                    canonical.pop();
+                }
+            }
+        }
+        if canonical.exists() && !canonical.is_dir() {
+            return Err(root_error(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                "not a folder",
+            )));
+        }
+        Ok(Self { root: canonical })
     }
 
     pub fn root(&self) -> &Path {
@@ -37,7 +94,12 @@ impl Workspace {
 
     /// The absolute path of a workspace-relative path, refusing symbolic links that lead out of the
     /// root and links in the file's own place.
-    fn resolve(&self, relative: &str) -> Result<PathBuf, Error> {
+    fn resolve(&self, relative: &str, want: Want) -> Result<PathBuf, Error> {
+        // Plans only hold checked paths; this keeps a future caller from joining an unchecked one.
+        paths::check_relative(relative).map_err(|flaw| Error::UnsafePath {
+            path: relative.to_owned(),
+            flaw,
+        })?;
         let mut path = self.root.clone();
         let components: Vec<&str> = relative.split('/').collect();
         for (index, component) in components.iter().enumerate() {
@@ -52,7 +114,7 @@ impl Workspace {
             };
             let is_last = index + 1 == components.len();
             if metadata.file_type().is_symlink() {
-                if is_last {
+                if is_last && want == Want::File {
                     return Err(Error::SymlinkFile { path });
                 }
                 let target = fs::canonicalize(&path).map_err(|source| Error::Read {
@@ -65,72 +127,343 @@ impl Workspace {
                         root: self.root.clone(),
                     });
                 }
-            } else if is_last && !metadata.is_file() {
+                if is_last && !target.is_dir() {
+                    return Err(Error::NotAFolder { path });
+                }
+            } else if is_last && want == Want::File && !metadata.is_file() {
                 return Err(Error::NotAFile { path });
+            } else if is_last && want == Want::Folder && !metadata.is_dir() {
+                return Err(Error::NotAFolder { path });
             }
         }
         Ok(path)
     }
 
-    /// Applies every `create`, `update` and `delete` of the plan, or none of them.
-    pub fn apply(&self, plan: &Plan) -> Result<(), Error> {
-        let mut undo = Undo::default();
-        let result = self.apply_inner(plan, &mut undo);
-        if result.is_err() {
-            undo.run();
+    /// Starts a run on the context folder `context` (workspace-relative): waits for its lock (see
+    /// [`crate::lock`]), then, unless `dry_run`, removes temporary files a killed run left and
+    /// repairs the manifest from a leftover journal. A dry run changes nothing: it takes a shared
+    /// lock only if the folder exists and reads the manifest as the repair would write it.
+    pub fn session(&self, context: &str, dry_run: bool) -> Result<Session<'_>, Error> {
+        let mut session = Session {
+            workspace: self,
+            manifest_path: context_path(context, manifest::FILE_NAME),
+            journal_path: context_path(context, journal::FILE_NAME),
+            recovered_manifest: None,
+            created_dirs: Vec::new(),
+            lock: None,
+        };
+        let folder = self.resolve(context, Want::Folder)?;
+        if dry_run {
+            if folder.exists() {
+                session.lock = Some(lock::acquire(&folder, lock::Mode::Shared, lock::timeout())?);
+                session.recovered_manifest = self.recover(&session, false)?;
+            }
+            return Ok(session);
         }
-        result
+        session.lock = Some(Self::lock_creating(&folder, &mut session.created_dirs)?);
+        remove_temporaries(&folder)?;
+        self.recover(&session, true)?;
+        Ok(session)
     }
 
-    fn apply_inner(&self, plan: &Plan, undo: &mut Undo) -> Result<(), Error> {
-        let mut staged = Vec::new();
-        for entry in plan
+    /// Creates the context folder if needed and locks it exclusively. The folder can vanish while
+    /// we wait (a failed first run removes the folder it made): then make it again.
+    fn lock_creating(folder: &Path, created: &mut Vec<PathBuf>) -> Result<ContextLock, Error> {
+        let mut attempts = 0;
+        loop {
+            create_dirs(folder, created).map_err(|source| Error::Write {
+                path: folder.to_owned(),
+                source,
+            })?;
+            match lock::acquire(folder, lock::Mode::Exclusive, lock::timeout()) {
+                Err(Error::Lock { source, .. })
+                    if source.kind() == io::ErrorKind::NotFound && attempts < 10 =>
+                {
+                    attempts += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// Applies a leftover journal: returns the manifest it recovers (and, when `write`, puts it in
+    /// place and removes the journal). `None` when there is no journal.
+    fn recover(&self, session: &Session<'_>, write: bool) -> Result<Option<String>, Error> {
+        let Some(text) = self.read(&session.journal_path)? else {
+            return Ok(None);
+        };
+        let journal = Journal::parse(&session.journal_path, &text)?;
+        let previous = self
+            .read(&session.manifest_path)?
+            .map(|text| Manifest::parse(&session.manifest_path, &text))
+            .transpose()?;
+        let context = session
+            .manifest_path
+            .strip_suffix(manifest::FILE_NAME)
+            .unwrap_or_default();
+        let recovered = journal.recover(previous.as_ref(), |relative| {
+            Ok(self
+                .read(&format!("{context}{relative}"))?
+                .map(|content| manifest::hash(&content)))
+        })?;
+        if write {
+            let target = self.resolve(&session.manifest_path, Want::File)?;
+            if previous.as_ref().map(Manifest::to_text).as_deref() != Some(recovered.as_str()) {
+                failpoint::hit("recover");
+                let mode = permissions_of(&target)?;
+                stage(&target, &recovered, mode)?
+                    .persist(&target)
+                    .map_err(|e| Error::Write {
+                        path: target.clone(),
+                        source: e.error,
+                    })?;
+            }
+            failpoint::hit("recover");
+            let journal_file = self.resolve(&session.journal_path, Want::File)?;
+            fs::remove_file(&journal_file).map_err(|source| Error::Write {
+                path: journal_file,
+                source,
+            })?;
+        }
+        Ok(Some(recovered))
+    }
+
+    /// Applies every `create`, `update` and `delete` of the plan, or none of them; the manifest
+    /// last, under a journal (module docs).
+    pub fn apply(&self, plan: &Plan) -> Result<(), Error> {
+        let manifest_path = context_path(&plan.root, manifest::FILE_NAME);
+        let manifest_entry = plan.entries.iter().find(|e| e.path == manifest_path);
+        let files: Vec<&Entry> = plan
             .entries
+            .iter()
+            .filter(|e| e.action.writes() && e.path != manifest_path)
+            .collect();
+        let journal = match manifest_entry {
+            Some(entry) if !files.is_empty() => Some(self.write_journal(plan, entry, &files)?),
+            _ => None,
+        };
+        let mut undo = Undo::default();
+        let mut result = self.write(&files, "rename", &mut undo);
+        if let (Ok(()), Some(entry)) = (&result, manifest_entry)
+            && entry.action.writes()
+        {
+            result = self.write(&[entry], "manifest", &mut undo);
+        }
+        match result {
+            Ok(()) => {
+                if let Some(journal) = journal {
+                    failpoint::hit("journal");
+                    fs::remove_file(&journal).map_err(|source| Error::Write {
+                        path: journal,
+                        source,
+                    })?;
+                }
+                Ok(())
+            }
+            Err(error) => {
+                // A journal whose undo failed half-way stays: the next run recovers from it.
+                if undo.run()
+                    && let Some(journal) = journal
+                {
+                    let _ = fs::remove_file(journal);
+                }
+                Err(error)
+            }
+        }
+    }
+
+    fn write_journal(
+        &self,
+        plan: &Plan,
+        manifest: &Entry,
+        files: &[&Entry],
+    ) -> Result<PathBuf, Error> {
+        let prefix = if plan.root.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", plan.root)
+        };
+        let journal = Journal {
+            manifest: manifest.generated.clone().unwrap_or_default(),
+            files: files
+                .iter()
+                .map(|entry| {
+                    let relative = entry.path.strip_prefix(&prefix).unwrap_or(&entry.path);
+                    let hash = match entry.action {
+                        Action::Delete => None,
+                        _ => entry.generated.as_deref().map(manifest::hash),
+                    };
+                    (relative.to_owned(), hash)
+                })
+                .collect(),
+        };
+        let target = self.resolve(&context_path(&plan.root, journal::FILE_NAME), Want::File)?;
+        let staged = stage(&target, &journal.to_text(), None)?;
+        failpoint::hit("journal");
+        staged.persist(&target).map_err(|e| Error::Write {
+            path: target.clone(),
+            source: e.error,
+        })?;
+        Ok(target)
+    }
+
+    /// Stages every create and update, renames them into place (each rename a failpoint named
+    /// `rename_step`), then deletes.
+    fn write(
+        &self,
+        entries: &[&Entry],
+        rename_step: &'static str,
+        undo: &mut Undo,
+    ) -> Result<(), Error> {
+        let mut staged = Vec::new();
+        for entry in entries
             .iter()
             .filter(|e| matches!(e.action, Action::Create | Action::Update))
         {
-            let target = self.resolve(&entry.path)?;
+            let target = self.resolve(&entry.path, Want::File)?;
             let parent = target.parent().expect("a resolved file has a parent");
-            undo.create_dirs(parent).map_err(|source| Error::Write {
+            create_dirs(parent, &mut undo.created_dirs).map_err(|source| Error::Write {
                 path: parent.to_owned(),
                 source,
             })?;
-            let file_name = target.file_name().expect("a file name").to_string_lossy();
-            let temporary = parent.join(format!(
-                ".{file_name}.python-ddd-{}.tmp",
-                std::process::id()
-            ));
-            undo.temporaries.push(temporary.clone());
+            let mode = permissions_of(&target)?;
             let content = entry.generated.as_deref().unwrap_or_default();
-            fs::write(&temporary, content).map_err(|source| Error::Write {
-                path: temporary.clone(),
-                source,
-            })?;
-            staged.push((temporary, target, entry.current.clone()));
+            let temporary = stage(&target, content, mode.clone())?;
+            let previous = entry.current.clone().map(|content| (content, mode));
+            staged.push((temporary, target, previous));
         }
+        // Dropping what is left of `staged` on an error removes those temporary files.
         for (temporary, target, previous) in staged {
-            fs::rename(&temporary, &target).map_err(|source| Error::Write {
+            failpoint::hit(rename_step);
+            temporary.persist(&target).map_err(|e| Error::Write {
                 path: target.clone(),
-                source,
+                source: e.error,
             })?;
-            undo.temporaries.retain(|t| *t != temporary);
             undo.replaced.push((target, previous));
         }
-        for entry in plan.entries.iter().filter(|e| e.action == Action::Delete) {
-            let target = self.resolve(&entry.path)?;
+        for entry in entries.iter().filter(|e| e.action == Action::Delete) {
+            let target = self.resolve(&entry.path, Want::File)?;
+            let mode = permissions_of(&target)?;
+            failpoint::hit("delete");
             fs::remove_file(&target).map_err(|source| Error::Write {
                 path: target.clone(),
                 source,
             })?;
-            undo.replaced.push((target, entry.current.clone()));
+            undo.replaced
+                .push((target, entry.current.clone().map(|content| (content, mode))));
         }
         Ok(())
     }
 }
 
+/// `<context>/<name>`, or `name` for the workspace root itself.
+fn context_path(context: &str, name: &str) -> String {
+    if context.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{context}/{name}")
+    }
+}
+
+/// The permissions of an existing file, to carry over to its replacement (an update keeps a
+/// user's `0755` or `0600`); `None` when there is no file.
+fn permissions_of(path: &Path) -> Result<Option<fs::Permissions>, Error> {
+    match fs::symlink_metadata(path) {
+        Ok(metadata) => Ok(Some(metadata.permissions())),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// A new temporary file beside `target` holding `content`: an unpredictable name, created with
+/// `O_EXCL` (an existing path, link or not, is never opened), with `mode` if given or the default
+/// mode for new files (0666 less the umask, as any new file gets).
+fn stage(
+    target: &Path,
+    content: &str,
+    mode: Option<fs::Permissions>,
+) -> Result<tempfile::NamedTempFile, Error> {
+    let parent = target.parent().expect("a resolved file has a parent");
+    let name = target
+        .file_name()
+        .expect("a resolved file has a name")
+        .to_string_lossy();
+    let write_error = |source| Error::Write {
+        path: parent.join(format!(".{name}.*{TEMP_SUFFIX}")),
+        source,
+    };
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!(".{name}.");
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX).rand_bytes(12);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    failpoint::hit("create");
+    let mut temporary = builder.tempfile_in(parent).map_err(write_error)?;
+    failpoint::hit("write");
+    temporary
+        .write_all(content.as_bytes())
+        .map_err(write_error)?;
+    if let Some(mode) = mode {
+        temporary
+            .as_file()
+            .set_permissions(mode)
+            .map_err(write_error)?;
+    }
+    Ok(temporary)
+}
+
+/// `create_dir_all`, remembering each folder it made.
+fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut missing = Vec::new();
+    let mut cursor = Some(dir);
+    while let Some(path) = cursor {
+        if fs::symlink_metadata(path).is_ok() {
+            break;
+        }
+        missing.push(path.to_owned());
+        cursor = path.parent();
+    }
+    for path in missing.into_iter().rev() {
+        fs::create_dir(&path)?;
+        created.push(path);
+    }
+    Ok(())
+}
+
+/// Removes every `*.python-ddd.tmp` under `folder` (links are not followed): what a killed run
+/// left. Only a run holding the context's exclusive lock calls this, so none is in use.
+fn remove_temporaries(folder: &Path) -> Result<(), Error> {
+    let read_error = |path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::Read { path, source }
+    };
+    let mut pending = vec![folder.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).map_err(read_error(&dir))? {
+            let entry = entry.map_err(read_error(&dir))?;
+            let file_type = entry.file_type().map_err(read_error(&entry.path()))?;
+            if file_type.is_dir() {
+                pending.push(entry.path());
+            } else if entry.file_name().to_string_lossy().ends_with(TEMP_SUFFIX) {
+                fs::remove_file(entry.path()).map_err(|source| Error::Write {
+                    path: entry.path(),
+                    source,
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Source for Workspace {
     fn read(&self, path: &str) -> Result<Option<String>, Error> {
-        let absolute = self.resolve(path)?;
+        let absolute = self.resolve(path, Want::File)?;
         match fs::read(&absolute) {
             Ok(bytes) => String::from_utf8(bytes)
                 .map(Some)
@@ -146,48 +479,82 @@ impl Source for Workspace {
     }
 }
 
+/// One run on one context: holds its lock until dropped. Plan against it (it reads the disk,
+/// with the manifest as recovery left it) and apply through it.
+#[derive(Debug)]
+pub struct Session<'w> {
+    workspace: &'w Workspace,
+    manifest_path: String,
+    journal_path: String,
+    /// A dry run's view of the manifest a leftover journal repairs (a real run wrote it).
+    recovered_manifest: Option<String>,
+    /// Folders made to hold the lock; removed again if the run leaves them empty.
+    created_dirs: Vec<PathBuf>,
+    lock: Option<ContextLock>,
+}
+
+impl Session<'_> {
+    pub fn apply(&self, plan: &Plan) -> Result<(), Error> {
+        self.workspace.apply(plan)
+    }
+
+    /// What the session locked, if anything (a dry run on a missing folder locks nothing).
+    pub fn lock_path(&self) -> Option<&Path> {
+        self.lock.as_ref().map(ContextLock::path)
+    }
+}
+
+impl Source for Session<'_> {
+    fn read(&self, path: &str) -> Result<Option<String>, Error> {
+        match &self.recovered_manifest {
+            Some(text) if path == self.manifest_path => Ok(Some(text.clone())),
+            _ => self.workspace.read(path),
+        }
+    }
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        // Only empty folders go: a run that wrote nothing leaves no trace.
+        for dir in self.created_dirs.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+}
+
+/// A replaced file's old content and mode.
+type Previous = (String, Option<fs::Permissions>);
+
 /// What a failed apply must take back, newest first.
 #[derive(Debug, Default)]
 struct Undo {
     created_dirs: Vec<PathBuf>,
-    temporaries: Vec<PathBuf>,
-    /// A file now in place (or removed), with what was there before (`None`: nothing).
-    replaced: Vec<(PathBuf, Option<String>)>,
+    /// A file now in place (or removed), with what was there before (`None`: nothing) and its mode.
+    replaced: Vec<(PathBuf, Option<Previous>)>,
 }
 
 impl Undo {
-    /// `create_dir_all`, remembering each folder it made.
-    fn create_dirs(&mut self, dir: &Path) -> io::Result<()> {
-        let mut missing = Vec::new();
-        let mut cursor = Some(dir);
-        while let Some(path) = cursor {
-            if path.exists() {
-                break;
-            }
-            missing.push(path.to_owned());
-            cursor = path.parent();
-        }
-        for path in missing.into_iter().rev() {
-            fs::create_dir(&path)?;
-            self.created_dirs.push(path);
-        }
-        Ok(())
-    }
-
-    /// Best effort: every step is tried even if an earlier one fails.
-    fn run(self) {
-        for temporary in &self.temporaries {
-            let _ = fs::remove_file(temporary);
-        }
+    /// Best effort: every step is tried even if an earlier one fails. Returns whether all worked.
+    fn run(self) -> bool {
+        let mut clean = true;
         for (path, previous) in self.replaced.iter().rev() {
-            let _ = match previous {
-                Some(content) => fs::write(path, content),
-                None => fs::remove_file(path),
+            let restored = match previous {
+                Some((content, mode)) => stage(path, content, mode.clone())
+                    .and_then(|t| {
+                        t.persist(path).map(drop).map_err(|e| Error::Write {
+                            path: path.clone(),
+                            source: e.error,
+                        })
+                    })
+                    .is_ok(),
+                None => fs::remove_file(path).is_ok(),
             };
+            clean &= restored;
         }
         for dir in self.created_dirs.iter().rev() {
             let _ = fs::remove_dir(dir);
         }
+        clean
     }
 }
 

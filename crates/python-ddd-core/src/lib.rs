@@ -8,12 +8,16 @@
 pub mod apply;
 pub mod diff;
 pub mod error;
+pub mod failpoint;
 pub mod fields;
 mod inflect;
+pub mod journal;
+pub mod lock;
 pub mod manifest;
 pub mod model;
 pub mod names;
 pub mod options;
+pub mod paths;
 pub mod plan;
 pub mod render;
 pub mod schema;

@@ -9,6 +9,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
+use crate::paths;
 
 /// The manifest's file name inside the context root.
 pub const FILE_NAME: &str = ".python-ddd.json";
@@ -30,11 +31,22 @@ impl Manifest {
         text
     }
 
+    /// Parses the manifest at the workspace-relative `path`. Every `files` key must be a plain
+    /// relative path (it is joined to the context folder, and a re-run may delete what it names):
+    /// the first one that is not is an error naming it.
     pub fn parse(path: &str, text: &str) -> Result<Self, Error> {
-        serde_json::from_str(text).map_err(|e| Error::Manifest {
+        let manifest: Self = serde_json::from_str(text).map_err(|e| Error::Manifest {
             path: path.to_owned(),
             message: e.to_string(),
-        })
+        })?;
+        for entry in manifest.files.keys() {
+            paths::check_relative(entry).map_err(|flaw| Error::ManifestEntry {
+                path: path.to_owned(),
+                entry: entry.clone(),
+                flaw,
+            })?;
+        }
+        Ok(manifest)
     }
 }
 
@@ -74,5 +86,47 @@ mod tests {
             Manifest::parse("m", "{"),
             Err(Error::Manifest { .. })
         ));
+    }
+
+    #[test]
+    fn wrong_types_name_the_manifest() {
+        let error = Manifest::parse(
+            "libs/orders/.python-ddd.json",
+            r#"{"generator":"domain","version":"0","options":{},"files":[]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the manifest `libs/orders/.python-ddd.json` is broken: invalid type: sequence, \
+             expected a map at line 1 column 57; restore it from version control (or delete it: \
+             every existing file then counts as yours)"
+        );
+    }
+
+    #[test]
+    fn entries_must_be_plain_relative_paths() {
+        for (entry, flaw) in [
+            ("../../../elsewhere/file.txt", paths::PathFlaw::DotDot),
+            ("/etc/passwd", paths::PathFlaw::Absolute),
+            ("a//b", paths::PathFlaw::EmptyComponent),
+        ] {
+            let text = serde_json::json!({
+                "generator": "domain", "version": "0", "options": {},
+                "files": { "ok.py": hash(""), entry: hash("") },
+            })
+            .to_string();
+            match Manifest::parse("libs/orders/.python-ddd.json", &text) {
+                Err(Error::ManifestEntry {
+                    path,
+                    entry: named,
+                    flaw: found,
+                }) => {
+                    assert_eq!(path, "libs/orders/.python-ddd.json");
+                    assert_eq!(named, entry);
+                    assert_eq!(found, flaw);
+                }
+                other => panic!("{entry}: {other:?}"),
+            }
+        }
     }
 }

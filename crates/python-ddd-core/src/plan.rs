@@ -133,13 +133,26 @@ impl Plan {
     }
 }
 
+/// The previous manifest, if any. Whatever is wrong with it is an error naming the manifest, not
+/// the option that chose its folder.
+fn read_manifest(source: &dyn Source, path: &str) -> Result<Option<Manifest>, Error> {
+    let broken = |message: &str| Error::Manifest {
+        path: path.to_owned(),
+        message: message.to_owned(),
+    };
+    match source.read(path) {
+        Ok(text) => text.map(|text| Manifest::parse(path, &text)).transpose(),
+        Err(Error::NotAFile { .. }) => Err(broken("it is not a regular file")),
+        Err(Error::SymlinkFile { .. }) => Err(broken("it is a symbolic link")),
+        Err(Error::NotText { .. }) => Err(broken("it is not UTF-8 text")),
+        Err(error) => Err(error),
+    }
+}
+
 /// Plans `tree` (which includes the new manifest at `<root>/.python-ddd.json`) against `source`.
 pub fn plan(root: &str, tree: &Tree, source: &dyn Source, force: bool) -> Result<Plan, Error> {
     let manifest_path = format!("{root}/{}", manifest::FILE_NAME);
-    let previous = source
-        .read(&manifest_path)?
-        .map(|text| Manifest::parse(&manifest_path, &text))
-        .transpose()?;
+    let previous = read_manifest(source, &manifest_path)?;
     let last_generated = |path: &str| {
         let relative = path.strip_prefix(root)?.strip_prefix('/')?;
         previous.as_ref()?.files.get(relative).map(String::as_str)
@@ -343,6 +356,27 @@ mod tests {
                 .map(|e| e.path.as_str())
                 .eq(["libs/orders/edited_changed.py", "libs/orders/foreign.py"])
         );
+    }
+
+    /// issue 8: an entry that leads out of the context folder, with the right hash, must not plan
+    /// a delete of a file outside the workspace; the error names the entry.
+    #[test]
+    fn a_manifest_entry_outside_the_context_is_refused() {
+        let mut existing = disk(&[]);
+        existing.insert("elsewhere/file.txt".into(), "precious\n".into());
+        existing.insert(
+            format!("{ROOT}/.python-ddd.json"),
+            manifest_text(&[("../../elsewhere/file.txt", "precious")]),
+        );
+        let new = tree(&[("a.py", "a")], &[("a.py", "a")]);
+        match plan(ROOT, &new, &existing, true) {
+            Err(Error::ManifestEntry { path, entry, flaw }) => {
+                assert_eq!(path, "libs/orders/.python-ddd.json");
+                assert_eq!(entry, "../../elsewhere/file.txt");
+                assert_eq!(flaw, crate::paths::PathFlaw::DotDot);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

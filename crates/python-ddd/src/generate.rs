@@ -128,12 +128,17 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         return Ok(Status::Success);
     }
     let workspace = Workspace::open(&root)?;
-    let plan = match generation.plan(&workspace) {
-        Ok(plan) => plan,
+    // Locks the context, and repairs what a killed run left, before anything is read.
+    let session = workspace
+        .session(&generation.root, dry_run)
+        .and_then(|session| Ok((generation.plan(&session)?, session)));
+    let (plan, session) = match session {
+        Ok(planned) => planned,
         Err(
             error @ (Error::SymlinkEscape { .. }
             | Error::SymlinkFile { .. }
-            | Error::NotAFile { .. }),
+            | Error::NotAFile { .. }
+            | Error::NotAFolder { .. }),
         ) => {
             let message = format!(
                 "{error}; choose a `directory` that is a real folder inside the workspace root"
@@ -162,7 +167,7 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         conflicts(format, &plan);
         return Ok(Status::Conflict);
     }
-    workspace.apply(&plan)?;
+    session.apply(&plan)?;
     report(format, &plan, workspace.root())?;
     Ok(Status::Success)
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use python_ddd_core::plan::Action;
-use python_ddd_core::{Failure, Generator, Problem};
+use python_ddd_core::{Failure, Generator, Problem, paths};
 use serde_json::{Value, json};
 
 use crate::Status;
@@ -196,6 +196,10 @@ fn respond(input: &[u8]) -> (Value, Status) {
             Status::Success,
         );
     };
+    let unsafe_keys = unsafe_file_keys(&generation.root, &files);
+    if !unsafe_keys.is_empty() {
+        return invalid(&unsafe_keys);
+    }
     let plan = match generation.plan(&files) {
         Ok(plan) => plan,
         Err(error) => {
@@ -242,6 +246,23 @@ fn respond(input: &[u8]) -> (Value, Status) {
         json!({ "status": status, "root": plan.root, "files": entries, "summary": summary, "messages": messages }),
         code,
     )
+}
+
+/// The request's file paths become plan paths the shim writes and deletes, so each must be a
+/// normalised path inside the context folder, like a generated one (issue 8).
+fn unsafe_file_keys(root: &str, files: &BTreeMap<String, String>) -> Vec<Problem> {
+    files
+        .keys()
+        .filter_map(|key| {
+            let flaw = paths::check_inside(root, key).err()?;
+            Some(Problem {
+                path: format!("/files/{}", key.replace('~', "~0").replace('/', "~1")),
+                message: format!(
+                    "the file path `{key}` is not a path inside the context folder `{root}` ({flaw})"
+                ),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -364,6 +385,45 @@ mod tests {
         assert_eq!(
             response,
             json!({ "status": "invalid", "problems": [{ "path": "/name", "message": "the value is 1048576 bytes long; at most 4096 are accepted" }] })
+        );
+    }
+
+    /// issue 8: a request key that leads out of the context folder is refused by name, and a
+    /// manifest entry that does is an error naming the entry; neither plans a delete.
+    #[test]
+    fn request_paths_outside_the_context_are_refused() {
+        let manifest = json!({
+            "generator": "domain", "version": "0", "options": {},
+            "files": { "../../elsewhere/file.txt": python_ddd_core::manifest::hash("x\n") },
+        })
+        .to_string();
+        let request = json!({
+            "generator": "domain", "options": { "name": "orders" },
+            "files": { "libs/orders/../../elsewhere/file.txt": "x\n", "/etc/passwd": "" },
+        });
+        let (response, status) = respond(request.to_string().as_bytes());
+        assert_eq!(status, Status::Invalid);
+        assert_eq!(
+            response,
+            json!({ "status": "invalid", "problems": [
+                { "path": "/files/~1etc~1passwd", "message": "the file path `/etc/passwd` is not a path inside the context folder `libs/orders` (it is absolute)" },
+                { "path": "/files/libs~1orders~1..~1..~1elsewhere~1file.txt", "message": "the file path `libs/orders/../../elsewhere/file.txt` is not a path inside the context folder `libs/orders` (it contains `..`)" },
+            ] })
+        );
+
+        let request = json!({
+            "generator": "domain", "options": { "name": "orders" },
+            "files": { "libs/orders/.python-ddd.json": manifest },
+        });
+        let (response, status) = respond(request.to_string().as_bytes());
+        assert_eq!(status, Status::Failure);
+        assert_eq!(response["status"], "error");
+        assert!(
+            response["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("the manifest `libs/orders/.python-ddd.json` lists `../../elsewhere/file.txt`, which is not a path inside the context folder (it contains `..`)"),
+            "{response}"
         );
     }
 
