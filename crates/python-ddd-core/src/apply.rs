@@ -161,7 +161,9 @@ impl Workspace {
             return Ok(session);
         }
         session.lock = Some(Self::lock_creating(&folder, &mut session.created_dirs)?);
-        remove_temporaries(&folder)?;
+        // Temporary files only ever exist in the context folder (the journal's, the manifest's)
+        // or, while a journal exists, beside the files it lists: recovery cleans those.
+        remove_temporaries_in(&folder)?;
         self.recover(&session, true)?;
         Ok(session)
     }
@@ -207,6 +209,14 @@ impl Workspace {
                 .map(|content| manifest::hash(&content)))
         })?;
         if write {
+            let folders: std::collections::BTreeSet<&str> = journal
+                .files
+                .keys()
+                .filter_map(|relative| relative.rsplit_once('/').map(|(folder, _)| folder))
+                .collect();
+            for folder in folders {
+                remove_temporaries_in(&self.resolve(&format!("{context}{folder}"), Want::Folder)?)?;
+            }
             let target = self.resolve(&session.manifest_path, Want::File)?;
             if previous.as_ref().map(Manifest::to_text).as_deref() != Some(recovered.as_str()) {
                 failpoint::hit("recover");
@@ -436,26 +446,27 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
-/// Removes every `*.python-ddd.tmp` under `folder` (links are not followed): what a killed run
-/// left. Only a run holding the context's exclusive lock calls this, so none is in use.
-fn remove_temporaries(folder: &Path) -> Result<(), Error> {
-    let read_error = |path: &Path| {
-        let path = path.to_owned();
-        move |source| Error::Read { path, source }
+/// Removes every `*.python-ddd.tmp` in `folder` (not below it; a link is removed, not followed):
+/// what a killed run left. Only a run holding the context's exclusive lock calls this, so none is
+/// in use. A missing folder has none.
+fn remove_temporaries_in(folder: &Path) -> Result<(), Error> {
+    let read_error = |source| Error::Read {
+        path: folder.to_owned(),
+        source,
     };
-    let mut pending = vec![folder.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(&dir).map_err(read_error(&dir))? {
-            let entry = entry.map_err(read_error(&dir))?;
-            let file_type = entry.file_type().map_err(read_error(&entry.path()))?;
-            if file_type.is_dir() {
-                pending.push(entry.path());
-            } else if entry.file_name().to_string_lossy().ends_with(TEMP_SUFFIX) {
-                fs::remove_file(entry.path()).map_err(|source| Error::Write {
-                    path: entry.path(),
-                    source,
-                })?;
-            }
+    let entries = match fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => return Err(read_error(source)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(read_error)?;
+        let file_type = entry.file_type().map_err(read_error)?;
+        if !file_type.is_dir() && entry.file_name().to_string_lossy().ends_with(TEMP_SUFFIX) {
+            fs::remove_file(entry.path()).map_err(|source| Error::Write {
+                path: entry.path(),
+                source,
+            })?;
         }
     }
     Ok(())

@@ -13,6 +13,7 @@ use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use python_ddd_core::apply::Workspace;
@@ -471,33 +472,52 @@ fn a_crash_at_any_failpoint_is_recovered() {
             ok(&generate(template.path(), from, &[]));
         }
         let generations = (from.map(generation), generation(to));
-        let mut steps = 0;
-        for at in 1.. {
-            let dir = tempfile::tempdir().unwrap();
-            let root = dir.path();
-            copy_tree(template.path(), root);
-            let at_text = at.to_string();
-            let output = generate(
-                root,
-                to,
-                &[(python_ddd_core::failpoint::ENV, at_text.as_str())],
-            );
-            if output.status.success() {
-                steps = at - 1;
-                break;
+        // Indices are handed out to one worker per core; the first index whose run completes is
+        // one past the last step, and no worker goes beyond it.
+        let next = AtomicUsize::new(1);
+        let completed_at = AtomicUsize::new(usize::MAX);
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let at = next.fetch_add(1, Ordering::SeqCst);
+                        if at >= completed_at.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        let dir = tempfile::tempdir().unwrap();
+                        let root = dir.path();
+                        copy_tree(template.path(), root);
+                        let at_text = at.to_string();
+                        let output = generate(
+                            root,
+                            to,
+                            &[(python_ddd_core::failpoint::ENV, at_text.as_str())],
+                        );
+                        if output.status.success() {
+                            completed_at.fetch_min(at, Ordering::SeqCst);
+                            break;
+                        }
+                        assert!(
+                            output.status.code().is_none(),
+                            "failpoint {at}: the run should abort; {}",
+                            describe(&output)
+                        );
+                        // Recover with the crashed run's options, or go back to the earlier ones.
+                        let next_generation = match (at % 2, &generations.0) {
+                            (1, Some(from)) => from,
+                            _ => &generations.1,
+                        };
+                        assert_recovers_in_process(
+                            root,
+                            next_generation,
+                            &format!("after failpoint {at} of {to:?}"),
+                        );
+                    }
+                });
             }
-            assert!(
-                output.status.code().is_none(),
-                "failpoint {at}: the run should abort; {}",
-                describe(&output)
-            );
-            // Recover with the crashed run's options, or go back to the earlier ones.
-            let next = match (at % 2, &generations.0) {
-                (1, Some(from)) => from,
-                _ => &generations.1,
-            };
-            assert_recovers_in_process(root, next, &format!("after failpoint {at} of {to:?}"));
-        }
+        });
+        let steps = completed_at.load(Ordering::SeqCst) - 1;
         // Every file costs at least a create, a write and a rename.
         assert!(steps > 3 * 10, "only {steps} failpoints for {to:?}");
         eprintln!("failpoints: {steps} steps of {to:?} crashed and recovered");
