@@ -9,7 +9,7 @@
 //! - without `force`, no byte the user wrote changed, and no file's mode changed;
 //! - after a run that wrote, a re-run plans nothing.
 //!
-//! `PYTHON_DDD_SEED` picks the seed (default fixed, so CI is reproducible), `PYTHON_DDD_EDIT_CYCLES`
+//! `PYTHON_DDD_EDIT_SEED` picks the seed (default fixed, so CI is reproducible), `PYTHON_DDD_EDIT_CYCLES`
 //! the number of cycles (default 1000). A failure names the seed, the cycle and its edits.
 #![cfg(unix)]
 #![allow(clippy::print_stderr)] // the run's seed and outcome mix, for the log
@@ -274,7 +274,7 @@ fn remove_links(root: &Path) {
 
 #[test]
 fn random_edits_and_regenerations_keep_every_promise() {
-    let seed = env_number("PYTHON_DDD_SEED", 0x5eed_2026);
+    let seed = env_number("PYTHON_DDD_EDIT_SEED", 0x5eed_2026);
     let cycles = env_number("PYTHON_DDD_EDIT_CYCLES", 1000);
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().unwrap();

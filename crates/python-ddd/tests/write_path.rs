@@ -3,7 +3,7 @@
 //! lock, and a run killed at any point — at every failpoint, and by real `kill -9` — leaves a tree
 //! the next run recovers from.
 //!
-//! Randomised parts use a fixed seed unless `PYTHON_DDD_SEED` is set; a failure prints the seed.
+//! Randomised parts use a fixed seed unless `PYTHON_DDD_KILL_SEED` is set; a failure prints the seed.
 //! `PYTHON_DDD_KILL_RUNS` sets the number of `kill -9` iterations (default 30).
 #![cfg(unix)]
 #![allow(clippy::print_stderr)] // timings and step counts, for the log
@@ -192,7 +192,7 @@ struct Rng(u64);
 
 impl Rng {
     fn from_env() -> (Self, u64) {
-        let seed = std::env::var("PYTHON_DDD_SEED")
+        let seed = std::env::var("PYTHON_DDD_KILL_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(0x5eed_2026);
@@ -523,6 +523,43 @@ fn a_crash_at_any_failpoint_is_recovered() {
         eprintln!("failpoints: {steps} steps of {to:?} crashed and recovered");
     }
     eprintln!("failpoints: {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// A dry run over a tree a crash left (files renamed, manifest not yet) previews what the real run
+/// will do — no file of ours kept or in conflict — and changes nothing, journal included; the real
+/// run then recovers.
+#[test]
+fn a_dry_run_after_a_crash_previews_the_recovery_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ok(&generate(root, SMALL_A, &[]));
+    let output = generate(
+        root,
+        SMALL_B,
+        &[(python_ddd_core::failpoint::ENV, "manifest:1")],
+    );
+    assert!(output.status.code().is_none(), "{}", describe(&output));
+    assert!(root.join(CONTEXT).join(".python-ddd.journal").is_file());
+    let before = snapshot(root);
+    for options in [SMALL_A, SMALL_B] {
+        let dry = ok(&generate(
+            root,
+            &[options, &["--dry-run"][..]].concat(),
+            &[],
+        ));
+        assert_eq!(dry["summary"]["kept"], 0, "{dry}");
+        assert_eq!(dry["summary"]["conflict"], 0, "{dry}");
+        assert_eq!(snapshot(root), before, "the dry run changed the tree");
+    }
+    // Every file already has B's content: only the manifest is left to write.
+    let dry = ok(&generate(
+        root,
+        &[SMALL_B, &["--dry-run"][..]].concat(),
+        &[],
+    ));
+    assert_eq!(dry["summary"]["create"], 0, "{dry}");
+    assert_eq!(dry["summary"]["delete"], 0, "{dry}");
+    assert_recovers(root, SMALL_B, "after the dry runs");
 }
 
 /// Real `kill -9` at random moments of runs that alternate between two big contexts.
