@@ -641,6 +641,53 @@ mod tests {
         assert_eq!(names, ["blocker", "old.txt"]);
     }
 
+    /// A failure after files were renamed into place (here: a delete of a file that vanished)
+    /// puts back the old contents with their modes, removes new files, leaves the manifest alone
+    /// and removes the journal.
+    #[cfg(unix)]
+    #[test]
+    fn a_late_failure_restores_contents_and_modes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = dir.path().join("ctx");
+        fs::create_dir(&ctx).unwrap();
+        fs::write(ctx.join(".python-ddd.json"), "{}\n").unwrap();
+        fs::write(ctx.join("old.txt"), "old").unwrap();
+        fs::set_permissions(ctx.join("old.txt"), fs::Permissions::from_mode(0o750)).unwrap();
+        let workspace = Workspace::open(dir.path()).unwrap();
+        let plan = Plan {
+            root: "ctx".into(),
+            entries: vec![
+                entry(
+                    "ctx/.python-ddd.json",
+                    Action::Update,
+                    Some("{}\n"),
+                    Some("{\"new\": 1}\n"),
+                ),
+                entry("ctx/gone.txt", Action::Delete, Some("gone"), None),
+                entry("ctx/new.txt", Action::Create, None, Some("new")),
+                entry("ctx/old.txt", Action::Update, Some("old"), Some("updated")),
+            ],
+        };
+        assert!(matches!(workspace.apply(&plan), Err(Error::Write { .. })));
+        assert_eq!(fs::read_to_string(ctx.join("old.txt")).unwrap(), "old");
+        let mode = fs::metadata(ctx.join("old.txt"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o750);
+        let mut names: Vec<_> = fs::read_dir(&ctx)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".python-ddd.json", "old.txt"]);
+        assert_eq!(
+            fs::read_to_string(ctx.join(".python-ddd.json")).unwrap(),
+            "{}\n"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn symlinks_out_of_the_root_are_refused() {
