@@ -25,10 +25,16 @@ pub enum Error {
     #[error("`{}` is a symbolic link that leads outside the workspace root `{}`; refusing to write through it", path.display(), root.display())]
     SymlinkEscape { path: PathBuf, root: PathBuf },
 
-    #[error("`{}` is a symbolic link; refusing to replace it", path.display())]
+    #[error(
+        "`{}` is a symbolic link where a generated file goes; refusing to replace it: remove the link (or replace it with a regular file) and run again",
+        path.display()
+    )]
     SymlinkFile { path: PathBuf },
 
-    #[error("`{}` is not a regular file", path.display())]
+    #[error(
+        "`{}` is not a regular file, but a generated file goes there: move it away and run again",
+        path.display()
+    )]
     NotAFile { path: PathBuf },
 
     #[error("`{}` is not a folder", path.display())]

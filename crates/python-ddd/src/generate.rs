@@ -134,12 +134,10 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         .and_then(|session| Ok((generation.plan(&session)?, session)));
     let (plan, session) = match session {
         Ok(planned) => planned,
-        Err(
-            error @ (Error::SymlinkEscape { .. }
-            | Error::SymlinkFile { .. }
-            | Error::NotAFile { .. }
-            | Error::NotAFolder { .. }),
-        ) => {
+        // A folder on the way to the context that is a link out of the root, or not a folder, is
+        // the `directory` option's problem. A link or a non-file where a generated file goes is not:
+        // that error names the file and says what to do (exit 1, like a broken manifest).
+        Err(error @ (Error::SymlinkEscape { .. } | Error::NotAFolder { .. })) => {
             let message = format!(
                 "{error}; choose a `directory` that is a real folder inside the workspace root"
             );

@@ -631,6 +631,31 @@ fn a_symlink_out_of_the_root_is_refused() {
     );
 }
 
+/// A link where a generated file goes is that file's problem, not the `directory` option's: the
+/// error names the file and says what to do, and the link and its target are left alone.
+#[cfg(unix)]
+#[test]
+fn a_symlink_at_a_generated_file_is_named() {
+    let test = Test::new().args(["generate", "domain", "orders"]);
+    test.run().status(0);
+    fs::write(test.root().join("notes.txt"), "mine\n").unwrap();
+    let readme = test.root().join("libs/orders/README.md");
+    fs::remove_file(&readme).unwrap();
+    std::os::unix::fs::symlink("../../notes.txt", &readme).unwrap();
+    let outcome = test.run().status(1).stdout("");
+    assert!(
+        outcome.stderr.contains(
+            "README.md` is a symbolic link where a generated file goes; refusing to replace it: \
+             remove the link (or replace it with a regular file) and run again"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!outcome.stderr.contains("directory"), "{}", outcome.stderr);
+    assert!(fs::symlink_metadata(&readme).unwrap().is_symlink());
+    assert_eq!(fs::read_to_string(test.root().join("notes.txt")).unwrap(), "mine\n");
+}
+
 #[test]
 fn options_json_and_flags_combine() {
     let test = Test::new().args([
