@@ -339,25 +339,63 @@ function projectNames(files, tree) {
 }
 
 /**
+ * How the user runs the workspace's own `nx`: a workspace installs it locally, so a bare `nx` is usually not on
+ * PATH. The package manager that launched this run (`npm_config_user_agent`, set by npx, pnpm, yarn and bun)
+ * wins; otherwise the workspace's lockfile tells.
+ * @param {Tree} tree
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {string}
+ */
+function nxCommand(tree, env) {
+  const agent = (env.npm_config_user_agent ?? '').split('/')[0];
+  const byAgent = { pnpm: 'pnpm exec nx', yarn: 'yarn nx', bun: 'bunx nx', npm: 'npx nx' };
+  if (Object.hasOwn(byAgent, agent)) return byAgent[/** @type {keyof typeof byAgent} */ (agent)];
+  if (tree.exists('pnpm-lock.yaml') || tree.exists('pnpm-workspace.yaml')) return 'pnpm exec nx';
+  if (tree.exists('yarn.lock')) return 'yarn nx';
+  if (tree.exists('bun.lock') || tree.exists('bun.lockb')) return 'bunx nx';
+  return 'npx nx';
+}
+
+/** The layers of a per-layer context, inner first: the order a reader expects them in. */
+const LAYER_ORDER = ['domain', 'application', 'infrastructure', 'interface'];
+
+/**
+ * The plan's files with the shallowest `project.json` (the context's own project) first, then the layers inner
+ * first, then the rest by path.
+ * @param {PlannedFile[]} files
+ * @returns {PlannedFile[]}
+ */
+function layerOrdered(files) {
+  /** @param {string} p */
+  const rank = (p) => {
+    const parts = p.split('/');
+    const layer = LAYER_ORDER.indexOf(parts[parts.length - 2] ?? '');
+    return [parts.length, layer === -1 ? LAYER_ORDER.length : layer];
+  };
+  return [...files].sort((a, b) => {
+    const [da, la] = rank(a.path);
+    const [db, lb] = rank(b.path);
+    return da - db || la - lb || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  });
+}
+
+/**
  * The next steps printed after the files are written.
- * @param {string} root
  * @param {PlannedFile[]} files
  * @param {Tree} tree
+ * @param {NodeJS.ProcessEnv} env
  * @returns {string[]}
  */
-function nextSteps(root, files, tree) {
-  const paths = new Set(files.filter((f) => f.action !== 'delete').map((f) => f.path));
-  /** @type {string[]} */
-  const steps = [];
-  const requirements = [`${root}/requirements-dev.txt`, `${root}/requirements.txt`].find((p) => paths.has(p));
-  if (requirements || paths.has(`${root}/pyproject.toml`)) {
-    // The Nx targets run `python -m …`: the interpreter on PATH must hold the dev requirements.
-    steps.push('python3 -m venv .venv && . .venv/bin/activate   # or activate the environment you use');
-    steps.push(requirements ? `python -m pip install -r ${requirements}` : `python -m pip install -e '${root}[dev]'`);
-  }
-  const projects = projectNames(files, tree);
-  for (const project of projects) steps.push(`nx test ${project}`);
-  return steps;
+function nextSteps(files, tree, env) {
+  const projects = projectNames(layerOrdered(files), tree);
+  if (projects.length === 0) return [];
+  const nx = nxCommand(tree, env);
+  // The targets run their tools through `uv run`, which creates the context's .venv on first use: uv is the
+  // only thing to install, and nothing is activated.
+  return [
+    '# the targets run through uv (https://docs.astral.sh/uv/): install it once if `uv --version` fails',
+    `${nx} run-many -t lint,typecheck,test,build -p ${projects.join(' ')}`,
+  ];
 }
 
 /**
@@ -415,7 +453,7 @@ async function runGenerator(generator, tree, options, context = {}) {
   }
 
   const changed = files.some((f) => f.action === 'create' || f.action === 'update' || f.action === 'delete');
-  const steps = nextSteps(root, files, tree);
+  const steps = nextSteps(files, tree, env);
   return () => {
     if (!changed || steps.length === 0) return;
     logger.info(['', 'Next steps:', ...steps.map((s) => `  ${s}`), ''].join('\n'));
@@ -455,5 +493,6 @@ module.exports = {
   platformPackageName,
   processTransport,
   collectFiles,
+  nxCommand,
   PLATFORMS,
 };

@@ -278,8 +278,9 @@ test('callback: prints next steps after a change, nothing when nothing changed',
   callback();
   assert.match(
     logger.text(),
-    /Next steps:\n  python3 -m venv .venv && . .venv\/bin\/activate .*\n  python -m pip install -r libs\/orders\/requirements-dev.txt\n  nx test orders\n/,
+    /Next steps:\n  # the targets run through uv .*\n  npx nx run-many -t lint,typecheck,test,build -p orders\n/,
   );
+  assert.doesNotMatch(logger.text(), /venv|activate|pip install/, 'uv creates the venv: nothing to set up by hand');
 
   const quiet = memoryLogger();
   const again = scripted(needFiles, {
@@ -290,6 +291,43 @@ test('callback: prints next steps after a change, nothing when nothing changed',
   });
   (await shim.runGenerator('domain', new FakeTree(), {}, { transport: again.transport, logger: quiet, env: {} }))();
   assert.deepEqual(quiet.lines, []);
+});
+
+test('next steps list a per-layer context project first, then its layers inner first', async () => {
+  const logger = memoryLogger();
+  const project = (dir, name) => ({ path: `libs/billing/${dir}project.json`, action: 'create', content: `{"name": "${name}"}\n` });
+  // The binary plans files sorted by path: application, domain, infrastructure, interface, then the context's own.
+  const { transport } = scripted(needFiles, {
+    status: 'ok',
+    root: 'libs/billing',
+    files: [
+      project('application/', 'billing-application'),
+      project('domain/', 'billing-domain'),
+      project('infrastructure/', 'billing-infrastructure'),
+      project('interface/', 'billing-api'),
+      project('', 'billing'),
+    ],
+    messages: [],
+  });
+  const env = { npm_config_user_agent: 'pnpm/12.21.0 npm/? node/v20.20.2 linux x64' };
+  (await shim.runGenerator('domain', new FakeTree(), {}, { transport, logger, env }))();
+  assert.ok(
+    logger.text().includes('  pnpm exec nx run-many -t lint,typecheck,test,build -p billing billing-domain billing-application billing-infrastructure billing-api\n'),
+    logger.text(),
+  );
+});
+
+test('next steps name the nx of the package manager in use, never a bare nx', () => {
+  const bare = new FakeTree();
+  assert.equal(shim.nxCommand(bare, {}), 'npx nx');
+  assert.equal(shim.nxCommand(bare, { npm_config_user_agent: 'pnpm/10.20.0 npm/? node/v20.20.2 linux x64' }), 'pnpm exec nx');
+  assert.equal(shim.nxCommand(bare, { npm_config_user_agent: 'npm/11.6.0 node/v20.20.2 linux x64' }), 'npx nx');
+  assert.equal(shim.nxCommand(bare, { npm_config_user_agent: 'yarn/4.9.0 npm/? node/v20' }), 'yarn nx');
+  assert.equal(shim.nxCommand(new FakeTree({ 'pnpm-lock.yaml': 'x' }), {}), 'pnpm exec nx');
+  assert.equal(shim.nxCommand(new FakeTree({ 'yarn.lock': 'x' }), {}), 'yarn nx');
+  assert.equal(shim.nxCommand(new FakeTree({ 'bun.lock': 'x' }), {}), 'bunx nx');
+  // The launcher wins over a lockfile (a pnpm user in a workspace that also holds a stray package-lock).
+  assert.equal(shim.nxCommand(new FakeTree({ 'yarn.lock': 'x' }), { npm_config_user_agent: 'pnpm/10' }), 'pnpm exec nx');
 });
 
 test('unexpected answers fail clearly', async () => {

@@ -1,0 +1,71 @@
+'use strict';
+
+// Generation, the project graph and the migrations wiring, on every tested (package manager, Nx version):
+// what a plugin breaks first when Nx moves a major. Run through tests/nx/run.sh (see support.js for the environment).
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { WS, PM, NX_VERSION, NX_COMMAND, nx, show, filesUnder } = require('./support');
+
+const LAYERS = ['billing-domain', 'billing-application', 'billing-infrastructure', 'billing-api'];
+
+test(`${PM} + Nx ${NX_VERSION}: \`${NX_COMMAND} g @vibes/python-ddd:domain\` generates both layouts and prints runnable next steps`, () => {
+  const single = nx(['g', '@vibes/python-ddd:domain', 'orders', '--no-interactive']);
+  assert.equal(single.status, 0, show(single));
+  assert.ok(fs.existsSync(path.join(WS, 'libs/orders/project.json')), show(single));
+  if (/CREATE /.test(single.stdout)) {
+    // The steps name this package manager's nx (a bare `nx` is not on PATH in an npm or pnpm workspace).
+    assert.ok(single.output.includes(`${NX_COMMAND} run-many -t lint,typecheck,test,build -p orders\n`), show(single));
+  }
+
+  const perLayer = nx(['g', '@vibes/python-ddd:domain', 'billing', '--projectLayout', 'per-layer', '--no-interactive']);
+  assert.equal(perLayer.status, 0, show(perLayer));
+  assert.ok(perLayer.output.includes(`${NX_COMMAND} run-many -t lint,typecheck,test,build -p billing ${LAYERS.join(' ')}\n`), show(perLayer));
+
+  const projects = nx(['show', 'projects', '--json']);
+  assert.equal(projects.status, 0, show(projects));
+  assert.deepEqual(JSON.parse(projects.stdout).sort(), ['billing', ...LAYERS, 'orders'].sort());
+});
+
+test(`${PM} + Nx ${NX_VERSION}: nx graph shows domain <- application <- infrastructure <- interface, and every file has a project`, () => {
+  const file = path.join(WS, 'graph.json');
+  const run = nx(['graph', `--file=${file}`]);
+  assert.equal(run.status, 0, show(run));
+  const { graph } = JSON.parse(fs.readFileSync(file, 'utf8'));
+  fs.rmSync(file);
+
+  /** @param {string} source */
+  const targets = (source) => (graph.dependencies[source] ?? []).map((d) => d.target).sort();
+  assert.deepEqual(targets('billing-domain'), ['billing']);
+  assert.deepEqual(targets('billing-application'), ['billing', 'billing-domain']);
+  assert.deepEqual(targets('billing-infrastructure'), ['billing', 'billing-application', 'billing-domain']);
+  assert.deepEqual(targets('billing-api'), ['billing', 'billing-application', 'billing-infrastructure']);
+  assert.deepEqual(targets('billing'), [], 'the context project depends on no layer (no cycle)');
+
+  // Nx gives a file to the project with the deepest root above it: with a project at the context root, the
+  // context's pyproject.toml, requirements, alembic.ini and docs belong to `billing`, so `nx affected` sees them.
+  const roots = Object.values(graph.nodes).map((node) => node.data.root);
+  const orphans = filesUnder('libs/billing').filter((f) => !roots.some((root) => f.startsWith(`${root}/`)));
+  assert.deepEqual(orphans, [], 'files that belong to no project');
+  const owner = (f) => roots.filter((root) => f.startsWith(`${root}/`)).sort((a, b) => b.length - a.length)[0];
+  assert.equal(owner('libs/billing/pyproject.toml'), 'libs/billing');
+  assert.equal(owner('libs/billing/domain/billing_domain/__init__.py'), 'libs/billing/domain');
+});
+
+test(`${PM} + Nx ${NX_VERSION}: Nx reads the plugin's migrations.json through package.json "nx-migrations"`, () => {
+  // The function `nx migrate` uses to find a package's migrations (its module path moved to dist/ in Nx 24,
+  // which maps the old path through package.json "exports").
+  const migrate = require(require.resolve('nx/src/command-line/migrate/migrate', { paths: [WS] }));
+  const config = migrate.readPackageMigrationConfig('@vibes/python-ddd', WS);
+  const installed = fs.realpathSync(path.join(WS, 'node_modules/@vibes/python-ddd/migrations.json'));
+  assert.equal(config.migrations && fs.realpathSync(config.migrations), installed, JSON.stringify(config));
+  const migrations = JSON.parse(fs.readFileSync(installed, 'utf8'));
+  assert.equal(typeof migrations.generators, 'object', 'migrations.json has a generators map');
+  for (const [name, entry] of Object.entries(migrations.generators)) {
+    assert.match(entry.version, /^\d+\.\d+\.\d+/, `${name}: version`);
+    assert.ok(entry.description, `${name}: description`);
+    assert.ok(fs.existsSync(path.join(path.dirname(installed), entry.implementation ?? entry.factory)), `${name}: implementation`);
+  }
+});
