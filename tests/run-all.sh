@@ -176,10 +176,10 @@ fi
 wants cargo-test && section cargo-test do_cargo_test
 wants clippy && section clippy do_clippy
 wants schema && section schema do_schema
-if wants venv || wants matrix || wants nx || wants bench; then
+if wants venv || wants matrix || wants bench; then
     section venv do_venv
 fi
-if wants postgres || wants matrix || wants nx || wants bench; then
+if wants postgres || wants matrix || wants bench; then
     section postgres do_postgres
 fi
 wants matrix && section matrix do_matrix

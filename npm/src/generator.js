@@ -453,11 +453,37 @@ async function runGenerator(generator, tree, options, context = {}) {
   }
 
   const changed = files.some((f) => f.action === 'create' || f.action === 'update' || f.action === 'delete');
+  if (generator === 'domain') registerSyncGenerator(tree);
   const steps = nextSteps(files, tree, env);
   return () => {
     if (!changed || steps.length === 0) return;
     logger.info(['', 'Next steps:', ...steps.map((s) => `  ${s}`), ''].join('\n'));
   };
+}
+
+/** The sync generator the domain generator registers, so `nx sync:check` covers every generated context. */
+const SYNC_GENERATOR = `${PACKAGE}:sync`;
+
+/**
+ * Adds the sync generator to nx.json `sync.globalGenerators` (once; nothing else in nx.json changes).
+ * A workspace without nx.json gets none: Nx reads its defaults then, and `nx sync` has nothing to run.
+ * @param {Tree} tree
+ */
+function registerSyncGenerator(tree) {
+  const text = tree.read('nx.json', 'utf-8');
+  if (text === null) return;
+  /** @type {{ sync?: { globalGenerators?: string[] } }} */
+  let config;
+  try {
+    config = JSON.parse(text);
+  } catch {
+    return; // not ours to repair; Nx reports a broken nx.json itself
+  }
+  const sync = config.sync ?? {};
+  const globals = sync.globalGenerators ?? [];
+  if (globals.includes(SYNC_GENERATOR)) return;
+  config.sync = { ...sync, globalGenerators: [...globals, SYNC_GENERATOR] };
+  tree.write('nx.json', `${JSON.stringify(config, null, 2)}\n`);
 }
 
 /**
@@ -494,5 +520,7 @@ module.exports = {
   processTransport,
   collectFiles,
   nxCommand,
+  registerSyncGenerator,
   PLATFORMS,
+  SKIPPED_DIRS,
 };

@@ -461,8 +461,8 @@ class Matrix:
                 env["TEST_DATABASE_URL"] = self.db_url(combo)
             argv = ["pytest", "-p", "no:cacheprovider", "-q"]
         elif tool == "wheel":
-            # `nx build` runs `pip wheel --no-build-isolation`, i.e. the declared PEP 517 backend from this venv;
-            # calling the backend's hook directly is the same build without pip's start-up (~4 s a combination).
+            # `nx build` runs `uv build --wheel`, i.e. the declared PEP 517 backend (hatchling); calling the
+            # backend's hook from this venv is the same build without a build environment (~4 s a combination).
             argv = [sys.executable, "-c", _BUILD_WHEEL, str(project.workspace / "dist")]
         else:
             msg = f"unknown tool {tool}"

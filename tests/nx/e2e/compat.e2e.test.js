@@ -69,3 +69,43 @@ test(`${PM} + Nx ${NX_VERSION}: Nx reads the plugin's migrations.json through pa
     assert.ok(fs.existsSync(path.join(path.dirname(installed), entry.implementation ?? entry.factory)), `${name}: implementation`);
   }
 });
+
+test(`${PM} + Nx ${NX_VERSION}: nx sync:check fails on drift from .python-ddd.json; nx sync repairs it and never overwrites an edit`, () => {
+  const inSync = nx(['sync:check']);
+  assert.equal(inSync.status, 0, show(inSync));
+
+  // A generated file went missing: the plan is not empty.
+  const doc = path.join(WS, 'libs/orders/docs/traceability.md');
+  const docText = fs.readFileSync(doc, 'utf8');
+  fs.rmSync(doc);
+  const drift = nx(['sync:check']);
+  assert.notEqual(drift.status, 0, show(drift));
+  assert.ok(drift.output.includes('libs/orders: 1 file(s) differ from the plan: libs/orders/docs/traceability.md'), show(drift));
+  const repair = nx(['sync']);
+  assert.equal(repair.status, 0, show(repair));
+  assert.equal(fs.readFileSync(doc, 'utf8'), docText);
+  assert.equal(nx(['sync:check']).status, 0);
+
+  // The spec changed without regeneration (here: the recorded options), and the user edited a file the new plan
+  // would change: sync:check reports it, nx sync refuses to overwrite the edit and writes nothing.
+  const manifestPath = path.join(WS, 'libs/orders/.python-ddd.json');
+  const manifestText = fs.readFileSync(manifestPath, 'utf8');
+  const manifest = JSON.parse(manifestText);
+  fs.writeFileSync(manifestPath, JSON.stringify({ ...manifest, options: { ...manifest.options, eventBus: 'kafka' } }, null, 2));
+  const pyproject = path.join(WS, 'libs/orders/pyproject.toml');
+  const pyprojectText = fs.readFileSync(pyproject, 'utf8');
+  fs.writeFileSync(pyproject, `${pyprojectText}# my own edit\n`);
+  try {
+    const spec = nx(['sync:check']);
+    assert.notEqual(spec.status, 0, show(spec));
+    const refused = nx(['sync']);
+    assert.notEqual(refused.status, 0, show(refused));
+    assert.match(refused.output, /would overwrite 1 file you edited/, show(refused));
+    assert.ok(fs.readFileSync(pyproject, 'utf8').endsWith('# my own edit\n'), 'the edit survived');
+    assert.ok(!fs.existsSync(path.join(WS, 'libs/orders/infrastructure/orders_infrastructure/adapters/kafka')), 'nothing written');
+  } finally {
+    fs.writeFileSync(manifestPath, manifestText);
+    fs.writeFileSync(pyproject, pyprojectText);
+  }
+  assert.equal(nx(['sync:check']).status, 0, 'back in sync');
+});

@@ -107,7 +107,7 @@ test('1. --dry-run prints a CREATE line for every generated file and writes none
   const run = nx(['g', '@vibes/python-ddd:domain', 'orders', '--dry-run', '--no-interactive']);
   assert.equal(run.status, 0, show(run));
   assert.deepEqual(changeLines(run.stdout, 'CREATE'), expected, show(run));
-  assert.deepEqual(changeLines(run.stdout, 'UPDATE'), []);
+  assert.deepEqual(changeLines(run.stdout, 'UPDATE'), ['nx.json'], 'the sync generator is registered');
   assert.match(run.stderr, /The "dryRun" flag means no changes were made/);
   assert.deepEqual(wsTree(), baseline, 'a dry run wrote files');
   assert.ok(!fs.existsSync(path.join(WS, ROOT)));
@@ -119,10 +119,15 @@ test('2. without --dry-run it writes exactly the files the CLI writes, byte for 
   const expected = cliTree(['orders']);
   const after = wsTree();
   const added = Object.fromEntries(Object.entries(after).filter(([p]) => !(p in baseline)));
-  for (const [p, content] of Object.entries(baseline)) assert.equal(after[p], content, `${p} changed`);
+  for (const [p, content] of Object.entries(baseline)) {
+    if (p !== 'nx.json') assert.equal(after[p], content, `${p} changed`);
+  }
+  // nx.json gains exactly the sync generator (nx sync / nx sync:check), nothing else.
+  assert.deepEqual(JSON.parse(after['nx.json']), { ...JSON.parse(baseline['nx.json']), sync: { globalGenerators: ['@vibes/python-ddd:sync'] } });
   assert.deepEqual(Object.keys(added), Object.keys(expected), 'the same file list');
   for (const [p, content] of Object.entries(expected)) assert.ok(added[p] === content, `${p} differs from the CLI's`);
   assert.deepEqual(changeLines(run.stdout, 'CREATE'), Object.keys(expected));
+  assert.deepEqual(changeLines(run.stdout, 'UPDATE'), ['nx.json']);
   // The callback (not run on --dry-run) prints next steps and installs nothing.
   assert.match(run.output, /Next steps:/, show(run));
   // npm workspace: nx is not on PATH, so the steps say `npx nx`; uv makes the venv, nothing to activate.

@@ -1,0 +1,76 @@
+'use strict';
+
+// Unit tests of npm/src/sync.js (the Nx sync generator) and of the domain generator's registration of it.
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+
+const { sync, contextRoots } = require('../../../npm/src/sync.js');
+const shim = require('../../../npm/src/generator.js');
+const { FakeTree } = require('./fake-tree.js');
+
+const manifest = (options) => JSON.stringify({ generator: 'domain', version: '0.1.0', options, files: {} });
+
+test('contextRoots: every folder with a .python-ddd.json, skipping node_modules and virtualenvs', () => {
+  const tree = new FakeTree({
+    'libs/orders/.python-ddd.json': manifest({ name: 'orders' }),
+    'libs/billing/.python-ddd.json': manifest({ name: 'billing' }),
+    'apps/x/deep/.python-ddd.json': manifest({ name: 'x' }),
+    'node_modules/pkg/.python-ddd.json': '{}',
+    'libs/orders/.venv/lib/.python-ddd.json': '{}',
+    'README.md': '',
+  });
+  assert.deepEqual(contextRoots(tree), ['apps/x/deep', 'libs/billing', 'libs/orders']);
+});
+
+test('sync: runs each context with its recorded options; in sync when nothing is written', async () => {
+  const tree = new FakeTree({ 'libs/orders/.python-ddd.json': manifest({ name: 'orders', eventBus: 'kafka' }) });
+  const calls = [];
+  const runner = async (generator, _tree, options) => {
+    calls.push([generator, options]);
+    return () => {};
+  };
+  assert.deepEqual(await sync(tree, { runner }), {});
+  assert.deepEqual(calls, [['domain', { name: 'orders', eventBus: 'kafka' }]]);
+});
+
+test('sync: files the plan writes or deletes are reported as out of sync (the manifest alone is not listed)', async () => {
+  const tree = new FakeTree({
+    'libs/orders/.python-ddd.json': manifest({ name: 'orders' }),
+    'libs/orders/old.py': 'x\n',
+  });
+  const runner = async (_generator, view) => {
+    view.write('libs/orders/a.py', 'a\n');
+    view.delete('libs/orders/old.py');
+    view.write('libs/orders/.python-ddd.json', '{}');
+    return () => {};
+  };
+  const result = await sync(tree, { runner });
+  assert.match(result.outOfSyncMessage ?? '', /nx sync/);
+  assert.deepEqual(result.outOfSyncDetails, ['libs/orders: 2 file(s) differ from the plan: libs/orders/a.py, libs/orders/old.py']);
+  assert.deepEqual(tree.log, ['write libs/orders/a.py', 'delete libs/orders/old.py', 'write libs/orders/.python-ddd.json']);
+});
+
+test('sync: a conflict (an edited file) fails the sync; a broken manifest is named', async () => {
+  const tree = new FakeTree({ 'libs/orders/.python-ddd.json': manifest({ name: 'orders' }) });
+  const runner = async () => {
+    throw new Error('@vibes/python-ddd:domain would overwrite 1 file you edited');
+  };
+  await assert.rejects(sync(tree, { runner }), /would overwrite 1 file you edited/);
+  await assert.rejects(sync(new FakeTree({ 'a/.python-ddd.json': 'nope' }), { runner }), /a\/\.python-ddd\.json is not JSON/);
+  await assert.rejects(sync(new FakeTree({ 'a/.python-ddd.json': '{}' }), { runner }), /records no generator and options/);
+});
+
+test('registerSyncGenerator: adds the sync generator to nx.json once, keeping everything else', () => {
+  const tree = new FakeTree({ 'nx.json': '{"analytics": false, "sync": {"globalGenerators": ["other:gen"]}}' });
+  shim.registerSyncGenerator(tree);
+  shim.registerSyncGenerator(tree);
+  assert.deepEqual(JSON.parse(tree.read('nx.json', 'utf-8')), {
+    analytics: false,
+    sync: { globalGenerators: ['other:gen', '@vibes/python-ddd:sync'] },
+  });
+  assert.equal(tree.log.length, 1, 'written once');
+  const none = new FakeTree({});
+  shim.registerSyncGenerator(none);
+  assert.deepEqual(none.log, [], 'no nx.json: nothing written');
+});
