@@ -217,7 +217,7 @@ test('5. invalid input fails with a clear message naming the option, and writes 
   assert.deepEqual(wsTree(), before);
 });
 
-test('7. the aliases work and nx list shows every generator', () => {
+test('6. the aliases work and nx list shows every generator', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(WS, 'node_modules/@vibes/python-ddd/generators.json'), 'utf8'));
   const list = nx(['list', '@vibes/python-ddd']);
   assert.equal(list.status, 0, show(list));
@@ -232,7 +232,7 @@ test('7. the aliases work and nx list shows every generator', () => {
   assert.ok(!fs.existsSync(path.join(WS, 'libs/payments')));
 });
 
-test('8. a missing platform package is named in the error; PYTHON_DDD_BINARY overrides the binary', () => {
+test('7. a missing platform package is named in the error; PYTHON_DDD_BINARY overrides the binary', () => {
   const pkgDir = path.join(WS, 'node_modules/@vibes/python-ddd-linux-x64');
   const aside = `${pkgDir}.aside`;
   fs.renameSync(pkgDir, aside);
