@@ -55,12 +55,18 @@ test(`${PM} + Nx ${NX_VERSION}: nx graph shows domain <- application <- infrastr
 });
 
 test(`${PM} + Nx ${NX_VERSION}: Nx reads the plugin's migrations.json through package.json "nx-migrations"`, () => {
-  // The function `nx migrate` uses to find a package's migrations (its module path moved to dist/ in Nx 24,
-  // which maps the old path through package.json "exports").
-  const migrate = require(require.resolve('nx/src/command-line/migrate/migrate', { paths: [WS] }));
-  const config = migrate.readPackageMigrationConfig('@vibes/python-ddd', WS);
-  const installed = fs.realpathSync(path.join(WS, 'node_modules/@vibes/python-ddd/migrations.json'));
-  assert.equal(config.migrations && fs.realpathSync(config.migrations), installed, JSON.stringify(config));
+  // What `nx migrate` does to find a package's migrations: readNxMigrateConfig on its package.json, then
+  // require.resolve from the package folder (Nx 23+ exports it whole as readPackageMigrationConfig; Nx 22 does not).
+  const req = (id) => require(require.resolve(id, { paths: [WS] }));
+  const packageDir = path.join(WS, 'node_modules/@vibes/python-ddd');
+  const installed = fs.realpathSync(path.join(packageDir, 'migrations.json'));
+  const config = req('nx/src/utils/package-json').readNxMigrateConfig(JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')));
+  assert.equal(fs.realpathSync(require.resolve(config.migrations, { paths: [packageDir] })), installed, JSON.stringify(config));
+  const migrate = req('nx/src/command-line/migrate/migrate');
+  if (typeof migrate.readPackageMigrationConfig === 'function') {
+    const whole = migrate.readPackageMigrationConfig('@vibes/python-ddd', WS);
+    assert.equal(whole.migrations && fs.realpathSync(whole.migrations), installed, JSON.stringify(whole));
+  }
   const migrations = JSON.parse(fs.readFileSync(installed, 'utf8'));
   assert.equal(typeof migrations.generators, 'object', 'migrations.json has a generators map');
   for (const [name, entry] of Object.entries(migrations.generators)) {
