@@ -653,7 +653,10 @@ fn a_symlink_at_a_generated_file_is_named() {
     );
     assert!(!outcome.stderr.contains("directory"), "{}", outcome.stderr);
     assert!(fs::symlink_metadata(&readme).unwrap().is_symlink());
-    assert_eq!(fs::read_to_string(test.root().join("notes.txt")).unwrap(), "mine\n");
+    assert_eq!(
+        fs::read_to_string(test.root().join("notes.txt")).unwrap(),
+        "mine\n"
+    );
 }
 
 #[test]
