@@ -5,7 +5,7 @@
 #   tests/run-all.sh                 everything
 #   tests/run-all.sh matrix nx       only these sections (plus build, and venv/postgres when a later section needs them)
 #
-# Sections: prereqs (always first: tests/support/prereqs.sh), build, fmt, cargo-test, clippy, schema, venv, postgres, matrix, nx, bench, snapshots.
+# Sections: prereqs (always first: tests/support/prereqs.sh), build, fmt, cargo-test, clippy, schema, venv, postgres, matrix, names, nx, bench, snapshots.
 # Environment: PYTHON_DDD_MATRIX_ARGS (extra pytest arguments for the matrix, e.g. "-k memory -x"),
 # PYTHON_DDD_MATRIX_JOBS (parallel matrix jobs, default: CPU count).
 #
@@ -17,7 +17,7 @@ exec </dev/null
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-all_sections=(build fmt cargo-test clippy schema venv postgres matrix nx bench snapshots)
+all_sections=(build fmt cargo-test clippy schema venv postgres matrix names nx bench snapshots)
 if (($#)); then
     selected=(build "$@")
     for s in "$@"; do
@@ -152,6 +152,25 @@ do_matrix() {
     (cd tests/matrix && "$PYTHON_DDD_VENV/bin/python" -m pytest "${args[@]}")
 }
 
+# The names property test (tests/names, docs/naming.md). hypothesis goes into its own folder under .cache (the shared
+# venv holds exactly the generated project's pins), found through PYTHONPATH; its tools are the shared venv's.
+# PYTHON_DDD_NAMES_ARGS: extra pytest arguments; PYTHON_DDD_NAMES_FULL=1 and friends: see tests/names/test_names.py.
+do_names() {
+    local site args=()
+    site=".cache/names-site-$(sha256sum tests/names/requirements.txt | cut -c1-16)"
+    if [[ ! -e "$site/.complete" ]]; then
+        rm -rf "$site"
+        "$PYTHON_DDD_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
+            --target "$site" -r tests/names/requirements.txt
+        touch "$site/.complete"
+    fi
+    # shellcheck disable=SC2206 # word splitting is the point
+    [[ -z "${PYTHON_DDD_NAMES_ARGS:-}" ]] || args=(${PYTHON_DDD_NAMES_ARGS})
+    "$PYTHON_DDD_VENV/bin/ruff" check --no-cache tests/names
+    "$PYTHON_DDD_VENV/bin/ruff" format --no-cache --check tests/names
+    (cd tests/names && PYTHONPATH="$PWD/../../$site" limit 900 "$PYTHON_DDD_VENV/bin/python" -m pytest "${args[@]}")
+}
+
 do_nx() { limit 1800 tests/nx/run.sh; }
 do_bench() { limit 1200 tests/bench/run.sh --smoke; }
 
@@ -176,13 +195,14 @@ fi
 wants cargo-test && section cargo-test do_cargo_test
 wants clippy && section clippy do_clippy
 wants schema && section schema do_schema
-if wants venv || wants matrix || wants bench; then
+if wants venv || wants matrix || wants names || wants bench; then
     section venv do_venv
 fi
-if wants postgres || wants matrix || wants bench; then
+if wants postgres || wants matrix || wants names || wants bench; then
     section postgres do_postgres
 fi
 wants matrix && section matrix do_matrix
+wants names && section names do_names
 if wants nx; then
     if [[ -x tests/nx/run.sh ]]; then section nx do_nx; else skip nx "tests/nx/run.sh not present"; fi
 fi

@@ -76,6 +76,7 @@ pub fn generate(generator: Generator, options: &Value) -> Result<Generation, Fai
             let model = model::DomainModel::new(&valid);
             let mut tree =
                 render::render(generator.name(), &model.features(), &model.root, &model)?;
+            validate::check_line_lengths(&tree, &valid).map_err(Failure::Invalid)?;
             let recorded = options::DomainOptions {
                 force: false,
                 ..valid.options.clone()

@@ -48,6 +48,8 @@ pub struct DomainModel {
     pub single_project: bool,
     pub per_layer: bool,
     pub fields: Vec<Field>,
+    /// Constraint names of the table, each within PostgreSQL's 63 bytes.
+    pub sql: SqlNames,
     pub enums: Vec<EnumModel>,
     /// The enum class names sorted as isort / ruff sort imported names (case-insensitively), so
     /// templates can write `from … import (\n    Order,\n    OrderChannel,\n    OrderStatus,\n)`.
@@ -55,6 +57,15 @@ pub struct DomainModel {
     pub uses: Uses,
     /// The `fields` spec as given (or the default), for docs.
     pub fields_spec: String,
+}
+
+/// The table's constraint names, given in full (the metadata's naming convention passes them
+/// through), so a long table name is shortened here, deterministically, not by PostgreSQL.
+#[derive(Debug, Clone, Serialize)]
+pub struct SqlNames {
+    pub primary_key: String,
+    pub unique_id: String,
+    pub version_check: String,
 }
 
 /// Nx project names in the per-layer layout.
@@ -98,22 +109,38 @@ pub struct Uses {
     pub optional_email: bool,
     /// Some optional `money` field exists (its DTO conversions go through `MoneyDTO`'s optional helpers).
     pub optional_money: bool,
+    /// Some field's Python attribute differs from its name (`from` → `from_`): HTTP schemas alias it.
+    pub alias: bool,
 }
 
 impl DomainModel {
     pub fn new(valid: &ValidDomain) -> Self {
         let options = &valid.options;
-        let name = options.name.clone();
+        // The folder keeps the name as written; Python only ever sees the snake_case form.
+        let name = names::context_snake(&options.name);
         let entity = valid.entity.clone();
         let entity_snake = names::snake(&entity);
         let entity_plural_snake = names::plural(&entity_snake);
-        let root = format!("{}/{}", options.directory, name);
+        let root = format!("{}/{}", options.directory, options.name);
         let root_to_workspace = vec![".."; root.split('/').count()].join("/");
+        let table = &entity_plural_snake;
         let fields: Vec<Field> = valid
             .fields
             .iter()
-            .map(|spec| Field::new(spec, &entity))
+            .map(|spec| {
+                let mut field = Field::new(spec, &entity);
+                if field.is_enum {
+                    field.check_name =
+                        names::sql_identifier(&format!("ck_{table}_{}_allowed", field.name));
+                }
+                field
+            })
             .collect();
+        let sql = SqlNames {
+            primary_key: names::sql_identifier(&format!("pk_{table}")),
+            unique_id: names::sql_identifier(&format!("uq_{table}_id")),
+            version_check: names::sql_identifier(&format!("ck_{table}_version_not_negative")),
+        };
         let enums = fields
             .iter()
             .filter(|f| f.is_enum)
@@ -146,6 +173,7 @@ impl DomainModel {
             required_str: fields.iter().any(|f| f.required && f.is_str),
             optional_email: fields.iter().any(|f| f.optional && f.is_email),
             optional_money: fields.iter().any(|f| f.optional && f.is_money),
+            alias: fields.iter().any(|f| f.aliased),
         };
         let kebab = names::kebab(&name);
         let mut tags = vec![format!("scope:{kebab}")];
@@ -199,6 +227,7 @@ impl DomainModel {
             single_project: options.project_layout == ProjectLayout::Single,
             per_layer: options.project_layout == ProjectLayout::PerLayer,
             fields,
+            sql,
             enums,
             enum_classes_sorted,
             uses,

@@ -51,14 +51,16 @@ impl Generator {
     extend("$id" = "PythonDddDomain", "cli" = "nx")
 )]
 pub struct DomainOptions {
-    /// The bounded context's name, in snake_case: it names the folder (`libs/orders`) and the
-    /// packages (`orders_domain`, `orders_application`, …).
+    /// The bounded context's name, snake_case (`order_items`) or kebab-case (`order-items`), at most
+    /// 40 characters: the folder keeps it as written (`libs/order-items`), the Nx project is its
+    /// kebab-case form and the Python packages its snake_case form (`order_items_domain`, …). Rules:
+    /// `docs/naming.md`.
     #[schemars(
-        regex(pattern = r"^[a-z][a-z0-9_]*$"),
-        length(min = 1, max = 64),
+        regex(pattern = r"^[a-z][a-z0-9]*([_-][a-z0-9]+)*$"),
+        length(min = 1, max = 40),
         extend(
             "$default" = { "$source": "argv", "index": 0 },
-            "x-prompt" = "What is the bounded context called (snake_case, e.g. orders)?",
+            "x-prompt" = "What is the bounded context called (snake_case or kebab-case, e.g. orders)?",
             "x-priority" = "important"
         )
     )]
@@ -69,15 +71,16 @@ pub struct DomainOptions {
     #[schemars(length(min = 1, max = 200), extend("x-priority" = "important"))]
     pub directory: String,
 
-    /// The aggregate root's class name, in PascalCase. Default: the singular of `name` (`orders` → `Order`;
-    /// `FishItem` for a word with no distinct plural).
+    /// The aggregate root's class name, in PascalCase, at most 40 characters. Default: the singular of
+    /// `name` (`orders` → `Order`; `FishItem` for a word with no distinct plural).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"))]
+    #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"), length(min = 1, max = 40))]
     pub entity: Option<String>,
 
     /// The aggregate root's fields: `name:type[?]` separated by commas, types str, int, bool,
-    /// decimal, datetime, date, uuid, email, money, enum(a|b|c); `?` makes a field optional.
-    /// Default: `customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?`.
+    /// decimal, datetime, date, uuid, email, money, enum(a|b|c); `?` makes a field optional. Names
+    /// are snake_case, at most 40 characters; words Python reserves (`type`, `from`, `list`, …) are
+    /// fine: the code calls them `type_`, the API and the table keep the word. Default: `customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(
         length(min = 1, max = 20000),

@@ -135,7 +135,7 @@ mod tests {
             name["$default"],
             serde_json::json!({ "$source": "argv", "index": 0 })
         );
-        assert_eq!(name["pattern"], "^[a-z][a-z0-9_]*$");
+        assert_eq!(name["pattern"], "^[a-z][a-z0-9]*([_-][a-z0-9]+)*$");
         assert!(name["x-prompt"].is_string());
     }
 

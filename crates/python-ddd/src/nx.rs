@@ -289,7 +289,7 @@ mod tests {
         assert_eq!(
             response,
             json!({ "status": "invalid", "problems": [
-                { "path": "/name", "message": "\"Bad-Name\" does not match `^[a-z][a-z0-9_]*$`" },
+                { "path": "/name", "message": "`Bad-Name` is not a context name: use lowercase letters and digits, words separated by `_` or `-`, starting with a letter (e.g. `order_items` or `order-items`)" },
                 { "path": "/persistence", "message": "\"mongo\" is not one of \"sqlalchemy\" or \"memory\"" },
             ] })
         );

@@ -527,7 +527,7 @@ fn invalid_options_are_all_listed_and_nothing_is_written() {
     test.run().status(2).stdout("").stderr(
         "error: invalid options (3):
   - `colour`: unknown option `colour`; the `domain` generator accepts: name, directory, entity, fields, persistence, eventBus, api, projectLayout, tags, force
-  - `name`: \"Bad-Name\" does not match `^[a-z][a-z0-9_]*$`
+  - `name`: `Bad-Name` is not a context name: use lowercase letters and digits, words separated by `_` or `-`, starting with a letter (e.g. `order_items` or `order-items`)
   - `persistence`: \"mongo\" is not one of \"sqlalchemy\" or \"memory\"
 Nothing was written. `python-ddd schema <generator>` lists every option.
 ",
@@ -546,7 +546,7 @@ fn keywords_and_bad_fields_are_named() {
     ]);
     test.run().status(2).stdout("").stderr(
         "error: invalid options (2):
-  - `name`: `import` is a Python keyword
+  - `name`: `import` is a Python keyword; choose another name (e.g. `import_records`)
   - `fields`: item 2 (`total:float`): field `total` has unknown type `float`; allowed: str, int, bool, decimal, datetime, date, uuid, email, money, enum(a|b|…), each optionally followed by `?`
 Nothing was written. `python-ddd schema <generator>` lists every option.
 ",
