@@ -66,22 +66,22 @@ pub fn domain(raw: &Value) -> Result<ValidDomain, Vec<Problem>> {
         {
             problems.push(problem);
         }
-        if let Some(entity) = raw["entity"].as_str() {
-            if let Err(problem) = names::check_entity_name(entity) {
-                if matches!(
-                    problem,
-                    names::NameProblem::TooLong(_) | names::NameProblem::NotPascalIdentifier
-                ) {
-                    problems.push(Problem::new(
-                        "/entity",
-                        format!(
-                            "the aggregate root `{}` is {}",
-                            names::shown(entity),
-                            problem.describe()
-                        ),
-                    ));
-                }
-            }
+        if let Some((entity, problem)) = raw["entity"].as_str().and_then(|entity| {
+            names::check_entity_name(entity)
+                .err()
+                .map(|problem| (entity, problem))
+        }) && matches!(
+            problem,
+            names::NameProblem::TooLong(_) | names::NameProblem::NotPascalIdentifier
+        ) {
+            problems.push(Problem::new(
+                "/entity",
+                format!(
+                    "the aggregate root `{}` is {}",
+                    names::shown(entity),
+                    problem.describe()
+                ),
+            ));
         }
         problems.sort_by(|a, b| a.path.cmp(&b.path));
         return Err(problems);

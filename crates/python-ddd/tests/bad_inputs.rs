@@ -213,7 +213,7 @@ const ENGINE_OPTIONS: [(&str, &str); 4] = [
 fn bad_values(option: &str) -> &'static [&'static str] {
     match option {
         "name" => &[
-            "Orders", "1orders", "or-ders", "", "import", "class", "_orders", "or ders",
+            "Orders", "1orders", "or--ders", "", "import", "class", "_orders", "or ders",
             "orders\n", "ördérs", "ORDERS", "orders!", "a/b", "..",
         ],
         "directory" => &["../x", "/abs", "a/../../b", "..", "a\\..\\..\\b"],
@@ -228,7 +228,7 @@ fn bad_values(option: &str) -> &'static [&'static str] {
             ":str",
             "x:enum()",
             "x:str??",
-            "class:str",
+            "version:str",
             "x:enum(a|a)",
             "id:str",
         ],
