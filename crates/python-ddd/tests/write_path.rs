@@ -344,7 +344,14 @@ fn a_symlink_at_a_destination_is_refused() {
     fs::remove_file(&readme).unwrap();
     symlink(&victim, &readme).unwrap();
     let output = generate(&root, SMALL_B, &[]);
-    assert_eq!(status(&output), 2, "{}", describe(&output));
+    // The file's problem, named with what to do (exit 1), not the `directory` option's (exit 2).
+    assert_eq!(status(&output), 1, "{}", describe(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("README.md` is a symbolic link where a generated file goes"),
+        "{}",
+        describe(&output)
+    );
     assert_eq!(fs::read_to_string(&victim).unwrap(), "victim\n");
     assert!(fs::symlink_metadata(&readme).unwrap().is_symlink());
 }
