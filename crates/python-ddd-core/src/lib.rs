@@ -10,6 +10,7 @@ pub mod diff;
 pub mod error;
 pub mod failpoint;
 pub mod fields;
+pub mod hbs;
 mod inflect;
 pub mod journal;
 pub mod lock;
