@@ -414,11 +414,9 @@ impl Parser<'_> {
         }
         let before = self.source[..tag.start].trim_end_matches(is_blank);
         let with_leading_newline = before.ends_with(['\n', '\r']) || before.is_empty();
-        if with_leading_newline {
-            if let Some(Element::Text(text)) = self.elements().last_mut() {
-                let kept = text.trim_end_matches(is_blank).len();
-                text.truncate(kept);
-            }
+        if with_leading_newline && let Some(Element::Text(text)) = self.elements().last_mut() {
+            let kept = text.trim_end_matches(is_blank).len();
+            text.truncate(kept);
         }
         tag.start == 0 || with_leading_newline
     }
@@ -526,18 +524,15 @@ impl Parser<'_> {
                 root: false,
                 segments,
             } = &path.kind
+                && let [only] = segments.as_slice()
+                && (SubHelper::parse(only).is_some()
+                    || BlockHelper::parse(only).is_some()
+                    || matches!(only.as_str(), "lookup" | "log" | "raw"))
             {
-                if let [only] = segments.as_slice() {
-                    if SubHelper::parse(only).is_some()
-                        || BlockHelper::parse(only).is_some()
-                        || matches!(only.as_str(), "lookup" | "log" | "raw")
-                    {
-                        return Err(self.error(
-                            start,
-                            format!("`{{{{{only}}}}}` names a helper, not a value"),
-                        ));
-                    }
-                }
+                return Err(self.error(
+                    start,
+                    format!("`{{{{{only}}}}}` names a helper, not a value"),
+                ));
             }
             self.push(Element::Value(path));
         }
