@@ -78,7 +78,10 @@ class Measure:
 
     def time(self, argv: list[str], cwd: Path | None = None, clean: Path | None = None,
              runs: int | None = None) -> dict[str, float]:
-        """hyperfine without a shell; `clean` is removed before every run (outside the timing)."""
+        """hyperfine without a shell; `clean` is removed before every run (outside the timing). Without hyperfine
+        (the smoke run on a fresh machine), the same runs timed here with time.perf_counter."""
+        if shutil.which("hyperfine") is None:
+            return self.time_here(argv, cwd, clean, runs or self.runs)
         self.count += 1
         out = self.work / f"hyperfine-{self.count}.json"
         cmd = ["hyperfine", "--shell=none", "--style", "none", "--warmup", str(self.warmup),
@@ -88,6 +91,22 @@ class Measure:
         cmd.append(shlex.join(argv))
         run(cmd, cwd=cwd, env=self.env)
         times = json.loads(out.read_text())["results"][0]["times"]
+        return {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": len(times)}
+
+    def time_here(self, argv: list[str], cwd: Path | None, clean: Path | None, runs: int) -> dict[str, float]:
+        import time
+        times = []
+        for round_ in range(self.warmup + runs):
+            if clean is not None:
+                shutil.rmtree(clean, ignore_errors=True)
+            start = time.perf_counter()
+            result = subprocess.run(argv, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            elapsed = time.perf_counter() - start
+            if result.returncode != 0:
+                die(f"`{shlex.join(argv)}` failed with {result.returncode}:\n{result.stderr.decode()[-2000:]}")
+            if round_ >= self.warmup:
+                times.append(elapsed)
         return {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": len(times)}
 
     def interleaved(self, commands: list[list[str]], cwd: Path | None = None) -> list[dict[str, float]]:
@@ -113,6 +132,9 @@ class Measure:
         for _ in range(self.rss_runs):
             if clean is not None:
                 shutil.rmtree(clean, ignore_errors=True)
+            if shutil.which("/usr/bin/time") is None:
+                peaks.append(peak_rss_kib(argv, cwd, self.env))
+                continue
             result = run(["/usr/bin/time", "-f", "%M", *argv], cwd=cwd, env=self.env)
             peaks.append(int(result.stderr.strip().splitlines()[-1]))
         return int(statistics.median(peaks))
@@ -130,6 +152,17 @@ class Measure:
         if not found:
             die(f"no instruction count in callgrind's output:\n{result.stderr[-2000:]}")
         return int(found.group(1))
+
+
+def peak_rss_kib(argv: list[str], cwd: Path | None, env: dict[str, str]) -> int:
+    """One process's peak RSS (KiB) without GNU time: `wait4` reports the rusage of that child alone."""
+    child = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        die(f"`{shlex.join(argv)}` failed with {child.returncode}")
+    return usage.ru_maxrss  # KiB on Linux
 
 
 def minstr(count: int | None) -> str:
@@ -496,7 +529,8 @@ once into `.cache/bench/` (a venv with cookiecutter, copier and uv; an Nx 24 wor
 @nxlv/python, into which our two tarballs are unpacked on every run), then runs `tests/bench/bench.py`, which
 measures whole processes with hyperfine (warm-up, then several runs; median, min, max) and peak memory with
 `/usr/bin/time -f %M`, prints the tables below and rewrites this file with them (`--no-docs` leaves it alone).
-It needs hyperfine and GNU time (`apt-get install -y hyperfine time`), python3, node/npm and cargo.
+A full run needs hyperfine and GNU time (`apt-get install -y hyperfine time`), python3, node/npm and cargo; the smoke
+run needs neither (it times with `time.perf_counter` and reads peak RSS from `os.wait4`).
 
 How the comparison is kept fair:
 - **Same tree.** cookiecutter's and copier's templates are made at bench time from python-ddd's output: the context
@@ -551,7 +585,8 @@ def main() -> None:
     only = set(args.only.split(","))
     repo = Path(__file__).resolve().parents[2]
 
-    for tool in ["hyperfine", "/usr/bin/time", "strip"]:
+    # The smoke run needs neither hyperfine nor GNU time (it times and measures RSS itself); a full run does.
+    for tool in ["strip"] if args.smoke else ["hyperfine", "/usr/bin/time", "strip"]:
         if shutil.which(tool) is None:
             die(f"{tool} is missing (Debian: apt-get install -y hyperfine time binutils)")
 

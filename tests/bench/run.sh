@@ -11,7 +11,8 @@
 # cookiecutter, copier and uv, and an Nx workspace with nx, @nx/devkit and @nxlv/python, into which our tarballs are
 # unpacked on every run. Then tests/bench/bench.py measures. A peer that cannot be installed fails the run loudly.
 #
-# Needs: cargo, python3, node and npm, hyperfine and GNU time (Debian: apt-get install -y hyperfine time).
+# Needs: cargo, python3, node and npm; a full run also hyperfine and GNU time (Debian: apt-get install -y hyperfine
+# time), which the smoke run does without (Python's perf_counter and wait4's peak RSS).
 set -euo pipefail
 exec </dev/null
 
@@ -41,7 +42,10 @@ while (($#)); do
   shift
 done
 
-for tool in cargo python3 node npm hyperfine /usr/bin/time; do
+# The smoke run times with Python and reads peak RSS from wait4, so a fresh machine needs no extra tool for it.
+tools=(cargo python3 node npm)
+((smoke)) || tools+=(hyperfine /usr/bin/time)
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || die "$tool is missing (hyperfine and GNU time: apt-get install -y hyperfine time)"
 done
 mkdir -p "$cache"
