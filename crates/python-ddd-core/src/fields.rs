@@ -726,15 +726,17 @@ fn adapter_snippets(
         }
         _ => (attr.clone(), String::new(), String::new(), column.clone()),
     };
+    // The bounded types of the generated `bounded_types.py`: what they accept, storage keeps exactly.
     let http_base_type = match kind {
         Kind::Money => "HttpMoneySchema".to_owned(),
-        Kind::Email | Kind::Str => "str".to_owned(),
+        Kind::Str => "Text".to_owned(),
+        Kind::Email => "EmailText".to_owned(),
         Kind::Enum => enum_class.to_owned(),
-        Kind::Int => "int".to_owned(),
-        Kind::Bool => "bool".to_owned(),
-        Kind::Decimal => "Decimal".to_owned(),
-        Kind::Datetime => "datetime".to_owned(),
-        Kind::Date => "date".to_owned(),
+        Kind::Int => "Int64".to_owned(),
+        Kind::Bool => "Flag".to_owned(),
+        Kind::Decimal => "StoredDecimal".to_owned(),
+        Kind::Datetime => "StoredDatetime".to_owned(),
+        Kind::Date => "StoredDate".to_owned(),
         Kind::Uuid => "UUID".to_owned(),
     };
     let http_type = format!("{http_base_type}{none}");
