@@ -1,6 +1,5 @@
 //! `python-ddd generate`: options → generation → plan against the disk → dry-run preview or apply.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::Path;
@@ -118,17 +117,9 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         }
         Err(Failure::Error(error)) => return Err(error.into()),
     };
-    // A dry run writes nothing, not even the root folder: when the root does not exist yet, every
-    // file is planned against an empty tree instead of opening (and so creating) the root.
-    if dry_run
-        && matches!(std::fs::symlink_metadata(&root), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
-    {
-        let plan = generation.plan(&BTreeMap::<String, String>::new())?;
-        preview(format, &plan, full_diff)?;
-        return Ok(Status::Success);
-    }
     let workspace = Workspace::open(&root)?;
-    // Locks the context, and repairs what a killed run left, before anything is read.
+    // Locks the context, and repairs what a killed run left, before anything is read. Neither
+    // `open` nor a dry run's session creates anything: a dry run writes nothing, not even folders.
     let session = workspace
         .session(&generation.root, dry_run)
         .and_then(|session| Ok((generation.plan(&session)?, session)));
