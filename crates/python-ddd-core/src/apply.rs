@@ -301,7 +301,7 @@ impl Workspace {
                     let relative = entry.path.strip_prefix(&prefix).unwrap_or(&entry.path);
                     let hash = match entry.action {
                         Action::Delete => None,
-                        _ => entry.generated.as_deref().map(manifest::hash),
+                        _ => entry.generated_hash.clone(),
                     };
                     (relative.to_owned(), hash)
                 })
@@ -580,6 +580,7 @@ mod tests {
             action,
             current: current.map(Into::into),
             generated: generated.map(Into::into),
+            generated_hash: generated.map(manifest::hash),
             forced: false,
         }
     }

@@ -113,12 +113,9 @@ fn add_manifest(
 ) {
     let prefix = format!("{root}/");
     let files = tree
-        .iter()
-        .filter_map(|(path, content)| {
-            Some((
-                path.strip_prefix(&prefix)?.to_owned(),
-                manifest::hash(content),
-            ))
+        .iter_hashed()
+        .filter_map(|(path, _, hash)| {
+            Some((path.strip_prefix(&prefix)?.to_owned(), hash.to_owned()))
         })
         .collect();
     let manifest = manifest::Manifest {
@@ -129,7 +126,7 @@ fn add_manifest(
     };
     tree.insert(
         format!("{prefix}{}", manifest::FILE_NAME),
-        &manifest.to_text(),
+        manifest.to_text(),
     );
 }
 

@@ -71,6 +71,9 @@ pub struct Entry {
     pub current: Option<String>,
     /// What the generator wants (`None` for a delete).
     pub generated: Option<String>,
+    /// The hash of `generated` ([`manifest::hash`]), from the tree, so the journal need not hash
+    /// it again.
+    pub generated_hash: Option<String>,
     /// A conflict that `force` turned into an update.
     pub forced: bool,
 }
@@ -161,6 +164,9 @@ pub fn plan(root: &str, tree: &Tree, source: &dyn Source, force: bool) -> Result
     let mut entries = Vec::with_capacity(tree.len());
     for (path, generated) in tree.iter() {
         let current = source.read(path)?;
+        // The journal needs every written file's hash, except the manifest's own; only
+        // `add_manifest` has hashed the others already.
+        let generated_hash = (path != manifest_path).then(|| tree.hash(path)).flatten();
         let mut forced = false;
         let action = match current.as_deref() {
             None => Action::Create,
@@ -168,7 +174,7 @@ pub fn plan(root: &str, tree: &Tree, source: &dyn Source, force: bool) -> Result
             Some(_) if path == manifest_path => Action::Update,
             Some(current) => match last_generated(path) {
                 Some(last) if last == manifest::hash(current) => Action::Update,
-                Some(last) if last == manifest::hash(generated) => Action::Kept,
+                Some(last) if Some(last) == generated_hash => Action::Kept,
                 _ if force => {
                     forced = true;
                     Action::Update
@@ -181,6 +187,7 @@ pub fn plan(root: &str, tree: &Tree, source: &dyn Source, force: bool) -> Result
             action,
             current,
             generated: Some(generated.to_owned()),
+            generated_hash: generated_hash.map(str::to_owned),
             forced,
         });
     }
@@ -204,6 +211,7 @@ pub fn plan(root: &str, tree: &Tree, source: &dyn Source, force: bool) -> Result
                 action,
                 current: Some(current),
                 generated: None,
+                generated_hash: None,
                 forced: false,
             });
         }
@@ -226,7 +234,7 @@ mod tests {
     fn tree(files: &[(&str, &str)], manifest_files: &[(&str, &str)]) -> Tree {
         let mut tree = Tree::default();
         for (path, content) in files {
-            tree.insert(format!("{ROOT}/{path}"), content);
+            tree.insert(format!("{ROOT}/{path}"), *content);
         }
         tree.insert(
             format!("{ROOT}/.python-ddd.json"),

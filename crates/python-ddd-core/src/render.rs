@@ -87,7 +87,7 @@ pub fn render<C: Serialize>(
                 message: format!("renders `{path}`, which `{previous}` renders too"),
             });
         }
-        tree.insert(path, &content);
+        tree.insert(path, content);
     }
     Ok(tree)
 }

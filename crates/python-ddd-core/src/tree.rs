@@ -2,29 +2,63 @@
 //! same options give byte-identical output on every run and machine.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use crate::manifest;
 
 /// Generated files keyed by their path relative to the workspace root (`/`-separated).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tree {
-    files: BTreeMap<String, String>,
+    files: BTreeMap<String, File>,
+}
+
+/// One file's content and, once asked for, its hash. SHA-256 is most of what a run costs
+/// (docs/benchmarks.md), and the manifest, the plan and the journal all need the same hashes:
+/// each file is hashed once, on first use, and the hash stays with the content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct File {
+    content: String,
+    hash: OnceLock<String>,
+}
+
+impl File {
+    fn hash(&self) -> &str {
+        self.hash.get_or_init(|| manifest::hash(&self.content))
+    }
 }
 
 impl Tree {
     /// Adds a file, normalising its text: LF line endings, no trailing whitespace on lines, and
     /// exactly one trailing newline (a file with no text stays empty). Returns the previous content
     /// when the path was already taken.
-    pub fn insert(&mut self, path: String, content: &str) -> Option<String> {
-        self.files.insert(path, normalise(content))
+    pub fn insert(&mut self, path: String, content: impl Into<String>) -> Option<String> {
+        let file = File {
+            content: normalised(content.into()),
+            hash: OnceLock::new(),
+        };
+        self.files.insert(path, file).map(|old| old.content)
     }
 
     pub fn get(&self, path: &str) -> Option<&str> {
-        self.files.get(path).map(String::as_str)
+        self.files.get(path).map(|file| file.content.as_str())
+    }
+
+    /// The SHA-256 hex of the file's content ([`manifest::hash`]), computed at most once.
+    pub fn hash(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(File::hash)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.files
             .iter()
-            .map(|(path, content)| (path.as_str(), content.as_str()))
+            .map(|(path, file)| (path.as_str(), file.content.as_str()))
+    }
+
+    /// Like [`Tree::iter`], with each file's hash (computed at most once per file).
+    pub fn iter_hashed(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.files
+            .iter()
+            .map(|(path, file)| (path.as_str(), file.content.as_str(), file.hash()))
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &str> {
@@ -38,6 +72,33 @@ impl Tree {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+}
+
+/// [`normalise`] for text the caller owns: rendered templates are almost always normal already,
+/// and then they are kept as they are, without the copies `normalise` makes.
+fn normalised(content: String) -> String {
+    if is_normal(&content) {
+        content
+    } else {
+        normalise(&content)
+    }
+}
+
+/// Whether `normalise(content) == content`, in one pass and without allocating: empty, or every
+/// line ends in something other than whitespace (so no `\r\n` either: `\r` is whitespace) and
+/// the text ends in exactly one newline after a line that is not empty.
+fn is_normal(content: &str) -> bool {
+    if content.is_empty() {
+        return true;
+    }
+    let Some(body) = content.strip_suffix('\n') else {
+        return false;
+    };
+    !body.is_empty()
+        && !body.ends_with('\n')
+        && body
+            .split('\n')
+            .all(|line| !line.ends_with(char::is_whitespace))
 }
 
 /// LF endings, no trailing blanks, one final newline; blank-only text becomes empty.
@@ -68,11 +129,76 @@ mod tests {
         assert_eq!(normalise("a\n\n\nb\n"), "a\n\n\nb\n");
     }
 
+    /// The fast path agrees with `normalise` on random text made of the characters its rules are
+    /// about (`PYTHON_DDD_NORMALISE_SEED`, `PYTHON_DDD_NORMALISE_CASES` pick the seed and count).
+    #[test]
+    fn owned_text_is_normalised_like_borrowed_text() {
+        const PIECES: [&str; 10] = [
+            "a", "é", " ", "\t", "\n", "\r", "\r\n", "\u{a0}", "\u{2028}", "\u{b}",
+        ];
+        let number = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let seed = number("PYTHON_DDD_NORMALISE_SEED", 0x2026_1129);
+        let cases = number("PYTHON_DDD_NORMALISE_CASES", 20_000);
+        // splitmix64
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let mut normal = 0;
+        for case in 0..cases {
+            let length = next() % 12;
+            let text: String = (0..length)
+                .map(|_| PIECES[usize::try_from(next()).unwrap() % PIECES.len()])
+                .collect();
+            let expected = normalise(&text);
+            normal += usize::from(expected == text);
+            assert_eq!(
+                normalised(text.clone()),
+                expected,
+                "seed {seed}, case {case}: {text:?}"
+            );
+            assert_eq!(
+                is_normal(&text),
+                expected == text,
+                "seed {seed}, case {case}: {text:?}"
+            );
+        }
+        // Both branches were exercised.
+        assert!(
+            normal > 0 && normal < usize::try_from(cases).unwrap(),
+            "{normal}"
+        );
+    }
+
     #[test]
     fn keeps_paths_sorted() {
         let mut tree = Tree::default();
         tree.insert("b/x.py".into(), "1");
         tree.insert("a/y.py".into(), "2");
         assert_eq!(tree.paths().collect::<Vec<_>>(), ["a/y.py", "b/x.py"]);
+    }
+
+    #[test]
+    fn hashes_are_of_the_normalised_content_and_follow_replacements() {
+        let mut tree = Tree::default();
+        tree.insert("a.py".into(), "x  \r\n");
+        assert_eq!(tree.hash("a.py"), Some(manifest::hash("x\n").as_str()));
+        assert_eq!(tree.hash("missing.py"), None);
+        // A replaced file must not keep the hash of its old content.
+        assert_eq!(tree.insert("a.py".into(), "y"), Some("x\n".to_owned()));
+        assert_eq!(tree.hash("a.py"), Some(manifest::hash("y\n").as_str()));
+        assert!(
+            tree.iter_hashed()
+                .eq([("a.py", "y\n", manifest::hash("y\n").as_str())])
+        );
     }
 }
