@@ -238,7 +238,7 @@ mod tests {
         }
         tree.insert(
             format!("{ROOT}/.python-ddd.json"),
-            &manifest_text(manifest_files),
+            manifest_text(manifest_files),
         );
         tree
     }
