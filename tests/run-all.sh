@@ -5,9 +5,10 @@
 #   tests/run-all.sh                 everything
 #   tests/run-all.sh matrix nx       only these sections (plus build, and venv/postgres when a later section needs them)
 #
-# Sections: prereqs (always first: tests/support/prereqs.sh), build, fmt, cargo-test, clippy, schema, venv, postgres, matrix, names, nx, bench, snapshots.
+# Sections: prereqs (always first: tests/support/prereqs.sh), build, fmt, cargo-test, clippy, schema, venv, postgres, matrix, fuzz, names, nx, bench, snapshots.
 # Environment: PYTHON_DDD_MATRIX_ARGS (extra pytest arguments for the matrix, e.g. "-k memory -x"),
-# PYTHON_DDD_MATRIX_JOBS (parallel matrix jobs, default: CPU count).
+# PYTHON_DDD_MATRIX_JOBS (parallel matrix jobs, default: CPU count), PYTHON_DDD_FUZZ_SEED / PYTHON_DDD_FUZZ_EXAMPLES /
+# PYTHON_DDD_FUZZ_FULL=1 (the fuzz section: see tests/fuzz/run.sh).
 #
 # Prints a header and the time of each section, and ends with `python-ddd: N passed, 0 failed` only when every
 # section passed; otherwise names the failed section and exits non-zero.
@@ -17,7 +18,7 @@ exec </dev/null
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-all_sections=(build fmt cargo-test clippy schema venv postgres matrix names nx bench snapshots)
+all_sections=(build fmt cargo-test clippy schema venv postgres matrix fuzz names nx bench snapshots)
 if (($#)); then
     selected=(build "$@")
     for s in "$@"; do
@@ -152,6 +153,14 @@ do_matrix() {
     (cd tests/matrix && "$PYTHON_DDD_VENV/bin/python" -m pytest "${args[@]}")
 }
 
+# schemathesis against the generated API served by uvicorn (tests/fuzz/run.sh): the default and an every-kind context
+# on SQLite, PostgreSQL and in memory, a fixed seed and bounded examples; PYTHON_DDD_FUZZ_FULL=1 for ten times more.
+do_fuzz() {
+    local args=()
+    [[ "${PYTHON_DDD_FUZZ_FULL:-}" != 1 ]] || args=(--full)
+    limit 1200 tests/fuzz/run.sh "${args[@]}"
+}
+
 # The names property test (tests/names, docs/naming.md). hypothesis goes into its own folder under .cache (the shared
 # venv holds exactly the generated project's pins), found through PYTHONPATH; its tools are the shared venv's.
 # PYTHON_DDD_NAMES_ARGS: extra pytest arguments; PYTHON_DDD_NAMES_FULL=1 and friends: see tests/names/test_names.py.
@@ -195,13 +204,14 @@ fi
 wants cargo-test && section cargo-test do_cargo_test
 wants clippy && section clippy do_clippy
 wants schema && section schema do_schema
-if wants venv || wants matrix || wants names || wants bench; then
+if wants venv || wants matrix || wants fuzz || wants names || wants bench; then
     section venv do_venv
 fi
-if wants postgres || wants matrix || wants names || wants bench; then
+if wants postgres || wants matrix || wants fuzz || wants names || wants bench; then
     section postgres do_postgres
 fi
 wants matrix && section matrix do_matrix
+wants fuzz && section fuzz do_fuzz
 wants names && section names do_names
 if wants nx; then
     if [[ -x tests/nx/run.sh ]]; then section nx do_nx; else skip nx "tests/nx/run.sh not present"; fi

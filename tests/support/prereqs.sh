@@ -25,7 +25,7 @@ command -v cargo >/dev/null || missing_tools+=("cargo (https://rustup.rs)")
 if needs fmt && ! cargo fmt --version >/dev/null 2>&1; then missing_tools+=("rustfmt (rustup component add rustfmt)"); fi
 if needs clippy && ! cargo clippy --version >/dev/null 2>&1; then missing_tools+=("clippy (rustup component add clippy)"); fi
 
-if needs venv matrix names nx bench; then
+if needs venv matrix fuzz names nx bench; then
     if ! command -v python3 >/dev/null; then
         missing_tools+=("python3 (>= 3.11)")
     else
@@ -35,7 +35,7 @@ if needs venv matrix names nx bench; then
         python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing_debs+=(python3-venv)
     fi
 fi
-if needs matrix names nx bench postgres; then
+if needs matrix fuzz names nx bench postgres; then
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing_debs+=(postgresql)
 fi
 if needs nx bench; then

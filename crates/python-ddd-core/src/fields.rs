@@ -729,7 +729,9 @@ fn adapter_snippets(
     // The bounded types of the generated `bounded_types.py`: what they accept, storage keeps exactly.
     let http_base_type = match kind {
         Kind::Money => "HttpMoneySchema".to_owned(),
-        Kind::Str => "Text".to_owned(),
+        // The domain refuses blank required text: the schema says so, so no valid request gets a 422.
+        Kind::Str if optional => "Text".to_owned(),
+        Kind::Str => "NonBlankText".to_owned(),
         Kind::Email => "EmailText".to_owned(),
         Kind::Enum => enum_class.to_owned(),
         Kind::Int => "Int64".to_owned(),

@@ -105,6 +105,8 @@ pub struct Uses {
     pub required: bool,
     /// Some required `str` field exists (it carries the not-blank invariant).
     pub required_str: bool,
+    /// Some optional `str` field exists (HTTP schemas type it `Text`; required ones are `NonBlankText`).
+    pub optional_str: bool,
     /// Some optional `email` field exists (its DTO conversions go through `Email.parse_optional` / `value_of`).
     pub optional_email: bool,
     /// Some optional `money` field exists (its DTO conversions go through `MoneyDTO`'s optional helpers).
@@ -171,6 +173,7 @@ impl DomainModel {
             optional: fields.iter().any(|f| f.optional),
             required: fields.iter().any(|f| f.required),
             required_str: fields.iter().any(|f| f.required && f.is_str),
+            optional_str: fields.iter().any(|f| f.optional && f.is_str),
             optional_email: fields.iter().any(|f| f.optional && f.is_email),
             optional_money: fields.iter().any(|f| f.optional && f.is_money),
             alias: fields.iter().any(|f| f.aliased),
