@@ -3,8 +3,10 @@
 
 /**
  * `@vibes/python-ddd:sync`, an Nx sync generator (registered in nx.json `sync.globalGenerators` by the domain
- * generator): every context folder holding a `.python-ddd.json` manifest is regenerated from the options recorded
- * there, through the same binary and the same plan as `nx g`. An empty plan means in sync. Otherwise:
+ * generator): every context folder holding a `.python-ddd.json` manifest is regenerated from its stored spec
+ * (`python-ddd.spec.json`; the binary falls back to the options the manifest recorded for a context that has none):
+ * the sync passes only the recorded `name` and `directory`, which locate the context, so a spec edited by hand is
+ * what gets rendered. Same binary, same plan as `nx g`. An empty plan means in sync. Otherwise:
  * - `nx sync:check` fails and lists the files that would change (a spec changed without regeneration, a generated
  *   file was deleted, a new plugin version generates something else);
  * - `nx sync` writes them, under generate's safety rules: a file you edited is never overwritten — the plan then
@@ -94,7 +96,11 @@ async function sync(tree, context = {}) {
     }
     /** @type {string[]} */
     const changed = [];
-    await run(manifest.generator, recording(tree, changed), /** @type {Record<string, unknown>} */ (manifest.options), {
+    const recorded = /** @type {Record<string, unknown>} */ (manifest.options);
+    /** @type {Record<string, unknown>} */
+    const locate = { name: recorded.name };
+    if (recorded.directory !== undefined) locate.directory = recorded.directory;
+    await run(manifest.generator, recording(tree, changed), locate, {
       logger: context.logger ?? silent,
       env: { ...process.env, NX_DRY_RUN: 'false' },
     });

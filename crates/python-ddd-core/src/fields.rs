@@ -7,7 +7,8 @@
 //! The snippets are derived here, once, so templates stay declarative: a template never decides
 //! how a `money` field is annotated, sampled or serialised; it prints what the field says.
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::names;
 
@@ -96,7 +97,7 @@ pub fn python_attr(name: &str, entity_snake: &str) -> String {
 }
 
 /// The closed set of field types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Str,
@@ -115,6 +116,22 @@ pub enum Kind {
 pub const ALLOWED_TYPES: &str = "str, int, bool, decimal, datetime, date, uuid, email, money, enum(a|b|…), each optionally followed by `?`";
 
 impl Kind {
+    /// The word the `fields` spec and the context spec use for the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Str => "str",
+            Self::Int => "int",
+            Self::Bool => "bool",
+            Self::Decimal => "decimal",
+            Self::Datetime => "datetime",
+            Self::Date => "date",
+            Self::Uuid => "uuid",
+            Self::Email => "email",
+            Self::Money => "money",
+            Self::Enum => "enum",
+        }
+    }
+
     fn parse(word: &str) -> Option<Self> {
         Some(match word {
             "str" => Self::Str,

@@ -1,9 +1,12 @@
 //! python-ddd's engine. The pipeline, one module per stage:
 //!
-//! options → [`validate`] → [`model`] → [`render`] → [`tree`] → [`plan`] → [`apply`] | [`diff`]
+//! stored [`spec`] + options → [`validate`] → [`spec`] (+ [`history`]) → [`model`] → [`render`] →
+//! [`tree`] → [`plan`] → [`apply`] | [`diff`]
 //!
-//! [`generate`] runs the first four stages and returns the tree (manifest included); callers plan
-//! it against a [`plan::Source`] (the disk, or the files an Nx tree holds) and then apply or print.
+//! [`generate_in`] reads the context's stored spec from a [`plan::Source`] (the disk, or the files
+//! an Nx tree holds), lets the options edit it, and renders the tree (spec and manifest included);
+//! callers plan the tree against the same source and then apply or print. [`generate`] is the same
+//! over an empty workspace.
 
 pub mod apply;
 pub mod diff;
@@ -11,6 +14,7 @@ pub mod error;
 pub mod failpoint;
 pub mod fields;
 pub mod hbs;
+pub mod history;
 mod inflect;
 pub mod journal;
 pub mod lock;
@@ -20,8 +24,10 @@ pub mod names;
 pub mod options;
 pub mod paths;
 pub mod plan;
+mod previous;
 pub mod render;
 pub mod schema;
+pub mod spec;
 mod stdlib;
 pub mod tree;
 pub mod validate;
@@ -69,19 +75,52 @@ impl Generation {
     }
 }
 
-/// Validates the options and renders the generator's tree; writes nothing.
+/// Validates the options and renders the generator's tree for an empty workspace; writes nothing.
 pub fn generate(generator: Generator, options: &Value) -> Result<Generation, Failure> {
+    generate_in(generator, options, &std::collections::BTreeMap::new())
+}
+
+/// Validates the options as edits of the context's stored spec (read from `source`, like the
+/// previous manifest), and renders the generator's tree; writes nothing.
+pub fn generate_in(
+    generator: Generator,
+    options: &Value,
+    source: &dyn plan::Source,
+) -> Result<Generation, Failure> {
     match generator {
         Generator::Domain => {
-            let valid = validate::domain(options).map_err(Failure::Invalid)?;
+            let root = root(generator, options)?;
+            let previous = previous::Previous::read(&root, source)?;
+            let merged = previous.edited_by(options);
+            let valid = validate::domain(&merged)
+                .map_err(|problems| Failure::Invalid(previous.blame(problems, options)))?;
+            let history = match valid.options.persistence {
+                options::Persistence::Sqlalchemy => {
+                    let aggregate = spec::ContextSpec::from_valid(&valid, Vec::new());
+                    history::advance(previous.history.clone(), aggregate.root_aggregate())
+                        .map_err(|problems| Failure::Invalid(previous.blame(problems, options)))?
+                }
+                options::Persistence::Memory => previous.history.clone(),
+            };
+            let spec = spec::ContextSpec::from_valid(&valid, history);
+            // Every render reads the spec: the options it stands for, normalised.
+            let recorded = spec.options(&valid.options.directory);
+            let valid = validate::ValidDomain {
+                options: options::DomainOptions {
+                    force: valid.options.force,
+                    ..recorded.clone()
+                },
+                entity: spec.root_aggregate().name.clone(),
+                fields: spec.root_aggregate().field_specs(),
+            };
             let model = model::DomainModel::new(&valid);
             let mut tree =
                 render::render(generator.name(), &model.features(), &model.root, &model)?;
+            if model.sqlalchemy {
+                add_revisions(&valid, &spec, &previous, &mut tree)?;
+            }
+            tree.insert(format!("{root}/{}", spec::FILE_NAME), &spec.to_text());
             validate::check_line_lengths(&tree, &valid).map_err(Failure::Invalid)?;
-            let recorded = options::DomainOptions {
-                force: false,
-                ..valid.options.clone()
-            };
             add_manifest(generator, &model.root, &recorded, &mut tree);
             Ok(Generation {
                 generator,
@@ -91,6 +130,33 @@ pub fn generate(generator: Generator, options: &Value) -> Result<Generation, Fai
             })
         }
     }
+}
+
+/// Adds every migration revision of the spec's history: a revision the previous run wrote and
+/// that is still on disk is carried forward byte for byte (never rewritten); a missing one is
+/// rendered from the tables the history records for it.
+fn add_revisions(
+    valid: &validate::ValidDomain,
+    spec: &spec::ContextSpec,
+    previous: &previous::Previous,
+    tree: &mut tree::Tree,
+) -> Result<(), Error> {
+    for index in 0..spec.migrations.len() {
+        let (feature, data) = history::revision_model(valid, &spec.migrations, index);
+        let rendered = render::render(
+            Generator::Domain.name(),
+            &[feature],
+            &data.model.root,
+            &data,
+        )?;
+        for (path, content) in rendered.iter() {
+            match previous.written(path)? {
+                Some(written) => tree.insert_exact(path.to_owned(), written),
+                None => tree.insert(path.to_owned(), content),
+            };
+        }
+    }
+    Ok(())
 }
 
 /// Validates the options and returns the context folder (`libs/orders`) without rendering: all
@@ -151,6 +217,232 @@ mod tests {
             root(Generator::Domain, &bad),
             Err(Failure::Invalid(_))
         ));
+    }
+
+    /// The files of a generation as a workspace holds them after applying it.
+    fn disk_of(generation: &Generation) -> std::collections::BTreeMap<String, String> {
+        generation
+            .tree
+            .iter()
+            .map(|(path, content)| (path.to_owned(), content.to_owned()))
+            .collect()
+    }
+
+    const VERSIONS: &str = "libs/orders/infrastructure/orders_infrastructure/migrations/versions";
+
+    fn revisions(generation: &Generation) -> Vec<(String, String)> {
+        generation
+            .tree
+            .iter()
+            .filter(|(path, _)| path.starts_with(VERSIONS))
+            .map(|(path, content)| (path[VERSIONS.len() + 1..].to_owned(), content.to_owned()))
+            .collect()
+    }
+
+    /// issue 11: the first run writes revision 0001; each spec change that alters the table adds
+    /// the next one, and every revision written earlier stays byte for byte what it was.
+    #[test]
+    fn migrations_are_history() {
+        let steps = [
+            "title:str,status:enum(new|done),total:money,amount:int",
+            "title:str,status:enum(new|done),total:money,amount:int,priority:int?,channel:enum(web|shop)?",
+            "title:str,status:enum(new|done),total:money,priority:int?,channel:enum(web|shop)?",
+            "title:str,status:enum(new|done|cancelled_by_customer),total:money,priority:int?,channel:enum(web|shop)?",
+            "title:str,status:enum(new|done|cancelled_by_customer),total:money?,priority:int?,channel:enum(web|shop)?",
+            // Reordering fields alters no table: no revision.
+            "total:money?,title:str,status:enum(new|done|cancelled_by_customer),priority:int?,channel:enum(web|shop)?",
+        ];
+        let mut disk = std::collections::BTreeMap::new();
+        let mut written: Vec<(String, String)> = Vec::new();
+        for (step, fields) in steps.iter().enumerate() {
+            let options = json!({"name": "orders", "fields": fields});
+            let generation = generate_in(Generator::Domain, &options, &disk)
+                .unwrap_or_else(|e| panic!("step {step}: {e:?}"));
+            let now = revisions(&generation);
+            assert_eq!(&now[..written.len()], &written[..], "step {step}");
+            let expected = (step + 1).min(5);
+            assert_eq!(now.len(), expected, "step {step}: {now:?}");
+            let plan = generation.plan(&disk).unwrap();
+            for entry in plan.entries.iter().filter(|e| e.path.starts_with(VERSIONS)) {
+                let new = entry
+                    .path
+                    .ends_with(&format!("rev_{expected:04}_alter_orders_table.py"))
+                    || step == 0;
+                let action = if new && written.len() < expected {
+                    plan::Action::Create
+                } else {
+                    plan::Action::Unchanged
+                };
+                assert_eq!(entry.action, action, "step {step}: {}", entry.path);
+            }
+            written = now;
+            disk = disk_of(&generation);
+        }
+        let names: Vec<&str> = written.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "rev_0001_create_orders_table.py",
+                "rev_0002_alter_orders_table.py",
+                "rev_0003_alter_orders_table.py",
+                "rev_0004_alter_orders_table.py",
+                "rev_0005_alter_orders_table.py",
+            ]
+        );
+        // 0004 widens the enum column: its type changes with its CHECK constraint.
+        assert!(
+            written[3].1.contains("type_=sa.String(length=21)"),
+            "{}",
+            written[3].1
+        );
+        assert!(written[4].1.contains("\"total_amount\",\n            existing_type=ExactDecimal(),\n            nullable=True"));
+    }
+
+    /// A revision on disk is carried forward as it is, even when edited (a data migration added
+    /// by hand) or when the template changed since; a missing one is rendered again.
+    #[test]
+    fn a_written_revision_is_never_rewritten() {
+        let first = generate(
+            Generator::Domain,
+            &json!({"name": "orders", "fields": "title:str"}),
+        )
+        .unwrap();
+        let mut disk = disk_of(&first);
+        let rev_0001 = format!("{VERSIONS}/rev_0001_create_orders_table.py");
+        let edited = format!("{}\n# a data migration added by hand\r\n", disk[&rev_0001]);
+        disk.insert(rev_0001.clone(), edited.clone());
+        let options = json!({"name": "orders", "fields": "title:str,note:str?"});
+        let second = generate_in(Generator::Domain, &options, &disk).unwrap();
+        assert_eq!(second.tree.get(&rev_0001), Some(edited.as_str()));
+        let plan = second.plan(&disk).unwrap();
+        let entry = plan.entries.iter().find(|e| e.path == rev_0001).unwrap();
+        assert_eq!(entry.action, plan::Action::Unchanged);
+
+        disk.remove(&rev_0001);
+        let again = generate_in(Generator::Domain, &options, &disk).unwrap();
+        assert_eq!(again.tree.get(&rev_0001), first.tree.get(&rev_0001));
+    }
+
+    /// Changes a migration cannot make to existing rows are refused (exit 2), naming the way out.
+    #[test]
+    fn changes_rows_cannot_take_are_refused() {
+        let first = generate(
+            Generator::Domain,
+            &json!({"name": "orders", "fields": "title:str"}),
+        )
+        .unwrap();
+        let disk = disk_of(&first);
+        let refused = |fields: &str| match generate_in(
+            Generator::Domain,
+            &json!({"name": "orders", "fields": fields}),
+            &disk,
+        ) {
+            Err(Failure::Invalid(problems)) => problems,
+            other => panic!("{fields}: {other:?}"),
+        };
+        let problems = refused("title:str,priority:int");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "/fields");
+        assert_eq!(
+            problems[0].message,
+            "the new field `priority` is required, but the table `orders` already exists and its \
+             rows have no value for it; add it as optional (`priority:int?`)"
+        );
+        assert!(
+            refused("title:int")[0]
+                .message
+                .contains("changes its type from str to int")
+        );
+        // With persistence in memory there is no table to migrate: anything goes.
+        generate_in(
+            Generator::Domain,
+            &json!({"name": "orders", "fields": "title:int,p:int", "persistence": "memory"}),
+            &disk,
+        )
+        .unwrap();
+    }
+
+    /// The stored spec is the model: options left out keep what it says, an edit of the spec
+    /// itself is rendered, and a context generated before specs existed starts from the options
+    /// its manifest recorded.
+    #[test]
+    fn the_stored_spec_is_read_and_edited_by_options() {
+        let first = generate(
+            Generator::Domain,
+            &json!({"name": "orders", "fields": "title:str", "eventBus": "kafka", "tags": "team:a"}),
+        )
+        .unwrap();
+        let mut disk = disk_of(&first);
+        let spec_path = "libs/orders/python-ddd.spec.json";
+        let rerun = generate_in(Generator::Domain, &json!({"name": "orders"}), &disk).unwrap();
+        assert!(
+            rerun
+                .plan(&disk)
+                .unwrap()
+                .entries
+                .iter()
+                .all(|e| e.action == plan::Action::Unchanged),
+            "a re-run with no options changes nothing"
+        );
+
+        let mut spec: Value = serde_json::from_str(&disk[spec_path]).unwrap();
+        spec["aggregates"][0]["fields"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "due", "type": "date", "optional": true}));
+        disk.insert(spec_path.to_owned(), spec.to_string());
+        let edited = generate_in(Generator::Domain, &json!({"name": "orders"}), &disk).unwrap();
+        let stored =
+            spec::ContextSpec::parse(spec_path, edited.tree.get(spec_path).unwrap()).unwrap();
+        assert_eq!(
+            stored.root_aggregate().fields_option(),
+            "title:str,due:date?"
+        );
+        assert_eq!(stored.event_bus, options::EventBus::Kafka);
+        assert_eq!(stored.tags, ["team:a"]);
+        assert_eq!(stored.migrations.len(), 2);
+
+        disk.insert(spec_path.to_owned(), "{\"version\": 1}".to_owned());
+        match generate_in(Generator::Domain, &json!({"name": "orders"}), &disk) {
+            Err(Failure::Invalid(problems)) => assert!(
+                problems[0].message.starts_with(
+                    "the context spec `libs/orders/python-ddd.spec.json` is not valid: missing field"
+                ),
+                "{problems:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+
+        // Before specs: only a manifest; its options are the previous spec, its 0001 the history.
+        let mut old = disk_of(&first);
+        old.remove(spec_path);
+        let upgraded = generate_in(
+            Generator::Domain,
+            &json!({"name": "orders", "fields": "title:str,due:date?"}),
+            &old,
+        )
+        .unwrap();
+        assert_eq!(
+            revisions(&upgraded)
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "rev_0001_create_orders_table.py",
+                "rev_0002_alter_orders_table.py"
+            ]
+        );
+        assert!(
+            upgraded
+                .tree
+                .get("libs/orders/docs/traceability.md")
+                .is_some()
+        );
+        let kafka = "libs/orders/infrastructure/orders_infrastructure/adapters/kafka/event_bus.py";
+        assert!(
+            upgraded.tree.get(kafka).is_some(),
+            "the recorded eventBus is kept"
+        );
     }
 
     /// Every supported combination renders, no two feature folders write the same path, and the

@@ -13,6 +13,8 @@ use crate::validate::ValidDomain;
 #[allow(clippy::struct_excessive_bools)] // flags are what `{{#if}}` reads
 pub struct DomainModel {
     pub name: String,
+    /// The context's name as its folder spells it (`order-items`): what commands take.
+    pub context_name: String,
     pub name_pascal: String,
     pub name_kebab: String,
     pub name_upper: String,
@@ -192,6 +194,7 @@ impl DomainModel {
             }
         }
         Self {
+            context_name: options.name.clone(),
             name_pascal: names::pascal(&name),
             name_upper: names::upper(&name),
             name_title: names::title(&name),

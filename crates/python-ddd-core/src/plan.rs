@@ -138,7 +138,7 @@ impl Plan {
 
 /// The previous manifest, if any. Whatever is wrong with it is an error naming the manifest, not
 /// the option that chose its folder.
-fn read_manifest(source: &dyn Source, path: &str) -> Result<Option<Manifest>, Error> {
+pub(crate) fn read_manifest(source: &dyn Source, path: &str) -> Result<Option<Manifest>, Error> {
     let broken = |message: &str| Error::Manifest {
         path: path.to_owned(),
         message: message.to_owned(),

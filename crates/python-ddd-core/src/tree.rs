@@ -39,6 +39,12 @@ impl Tree {
         self.files.insert(path, file).map(|old| old.content)
     }
 
+    /// Adds a file byte for byte, unnormalised: a migration revision carried forward from disk
+    /// must stay exactly what was written (see [`crate::history`]).
+    pub fn insert_exact(&mut self, path: String, content: String) -> Option<String> {
+        self.files.insert(path, content)
+    }
+
     pub fn get(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|file| file.content.as_str())
     }

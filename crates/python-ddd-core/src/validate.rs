@@ -25,7 +25,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),
             message: message.into(),
@@ -347,7 +347,7 @@ pub fn check_line_lengths(
 /// The aggregate root a context is about: the singular of its name (`orders` → `Order`), or
 /// `<Singular>Item` when the word has no distinct plural (`fish` → `FishItem`, collections
 /// `fish_items`), since collections and their members need different names.
-fn default_entity(name: &str) -> String {
+pub fn default_entity(name: &str) -> String {
     let singular = names::singular(name);
     if names::plural(&singular) == singular {
         format!("{}Item", names::pascal(&singular))

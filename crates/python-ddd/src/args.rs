@@ -25,9 +25,10 @@ pub enum Command {
     /// Generate (or update) a bounded context.
     #[command(after_help = GENERATE_EXAMPLES)]
     Generate(GenerateArgs),
-    /// Print a generator's options schema (draft-07 JSON), or write every schema into a folder.
+    /// Print a generator's options schema (draft-07 JSON) or the context spec's, or write every
+    /// schema into a folder.
     #[command(
-        after_help = "Examples:\n  python-ddd schema domain\n  python-ddd schema --write schemas"
+        after_help = "Examples:\n  python-ddd schema domain\n  python-ddd schema --spec\n  python-ddd schema --write schemas"
     )]
     Schema(SchemaArgs),
     /// List the generators.
@@ -92,10 +93,15 @@ pub struct GenerateArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// The generator whose schema to print.
-    #[arg(required_unless_present = "write")]
+    #[arg(required_unless_present_any = ["write", "spec"])]
     pub generator: Option<String>,
 
-    /// Write every generator's schema as `<DIR>/<generator>.schema.json`.
+    /// Print the schema of the context spec (`<context>/python-ddd.spec.json`) instead.
+    #[arg(long, conflicts_with_all = ["generator", "write", "markdown"])]
+    pub spec: bool,
+
+    /// Write every generator's schema as `<DIR>/<generator>.schema.json`, and the context spec's
+    /// as `<DIR>/context-spec.json`.
     #[arg(long, value_name = "DIR", conflicts_with = "generator")]
     pub write: Option<PathBuf>,
 

@@ -109,8 +109,10 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         output::problems(format, &oversized);
         return Ok(Status::Invalid);
     }
-    let generation = match python_ddd_core::generate(generator, &options) {
-        Ok(generation) => generation,
+    // The context folder first (the options validated as given), so the run can lock it and read
+    // the spec stored there before the options edit it.
+    let context = match python_ddd_core::root(generator, &options) {
+        Ok(context) => context,
         Err(Failure::Invalid(problems)) => {
             output::problems(format, &problems);
             return Ok(Status::Invalid);
@@ -119,27 +121,37 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
     };
     let workspace = Workspace::open(&root)?;
     // Locks the context, and repairs what a killed run left, before anything is read. Neither
-    // `open` nor a dry run's session creates anything: a dry run writes nothing, not even folders.
-    let session = workspace
-        .session(&generation.root, dry_run)
-        .and_then(|session| Ok((generation.plan(&session)?, session)));
-    let (plan, session) = match session {
+    // `open` nor a dry run's session creates anything: a dry run writes nothing, not even folders
+    // (and a session that wrote nothing removes the folders it made).
+    let session = workspace.session(&context, dry_run).map(|session| {
+        let generation = python_ddd_core::generate_in(generator, &options, &session);
+        (generation, session)
+    });
+    let (generation, session) = match session {
         Ok(planned) => planned,
         // A folder on the way to the context that is a link out of the root, or not a folder, is
         // the `directory` option's problem. A link or a non-file where a generated file goes is not:
         // that error names the file and says what to do (exit 1, like a broken manifest).
         Err(error @ (Error::SymlinkEscape { .. } | Error::NotAFolder { .. })) => {
-            let message = format!(
-                "{error}; choose a `directory` that is a real folder inside the workspace root"
-            );
-            output::problems(
-                format,
-                &[Problem {
-                    path: "/directory".into(),
-                    message,
-                }],
-            );
+            return Ok(directory_problem(format, &error));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let generation = match generation {
+        Ok(generation) => generation,
+        Err(Failure::Invalid(problems)) => {
+            output::problems(format, &problems);
             return Ok(Status::Invalid);
+        }
+        Err(Failure::Error(error @ (Error::SymlinkEscape { .. } | Error::NotAFolder { .. }))) => {
+            return Ok(directory_problem(format, &error));
+        }
+        Err(Failure::Error(error)) => return Err(error.into()),
+    };
+    let plan = match generation.plan(&session) {
+        Ok(plan) => plan,
+        Err(error @ (Error::SymlinkEscape { .. } | Error::NotAFolder { .. })) => {
+            return Ok(directory_problem(format, &error));
         }
         Err(error) => return Err(error.into()),
     };
@@ -159,6 +171,21 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
     session.apply(&plan)?;
     report(format, &plan, workspace.root())?;
     Ok(Status::Success)
+}
+
+/// A folder on the way to the context that is a link out of the root, or not a folder: the
+/// `directory` option's problem (exit 2).
+fn directory_problem(format: Format, error: &Error) -> Status {
+    let message =
+        format!("{error}; choose a `directory` that is a real folder inside the workspace root");
+    output::problems(
+        format,
+        &[Problem {
+            path: "/directory".into(),
+            message,
+        }],
+    );
+    Status::Invalid
 }
 
 /// The output format asked for, when the words could not all be read: the last `--format` among

@@ -180,7 +180,11 @@ fn respond(input: &[u8]) -> (Value, Status) {
             ),
         };
     }
-    let generation = match python_ddd_core::generate(generator, &request.options) {
+    let generation = match python_ddd_core::generate_in(
+        generator,
+        &request.options,
+        request.files.as_ref().unwrap_or(&BTreeMap::new()),
+    ) {
         Ok(generation) => generation,
         Err(Failure::Invalid(problems)) => return invalid(&problems),
         Err(Failure::Error(error)) => {

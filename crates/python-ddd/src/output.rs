@@ -66,6 +66,13 @@ pub fn schema(args: &SchemaArgs) -> anyhow::Result<Status> {
             std::fs::write(&path, schema::schema_text(generator))?;
             print(&format!("wrote {}\n", path.display()))?;
         }
+        let path = dir.join(python_ddd_core::spec::SCHEMA_FILE_NAME);
+        std::fs::write(&path, python_ddd_core::spec::schema_text())?;
+        print(&format!("wrote {}\n", path.display()))?;
+        return Ok(Status::Success);
+    }
+    if args.spec {
+        print(&python_ddd_core::spec::schema_text())?;
         return Ok(Status::Success);
     }
     let name = args.generator.as_deref().unwrap_or_default();

@@ -265,15 +265,21 @@ fn dry_run_does_not_create_the_root() {
     }
 }
 
+/// The default fields and one more, optional: a change the existing table can take (a new
+/// required field is refused once a migration exists).
+const NEW_FIELDS: &str =
+    "customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?,title:str?";
+
 /// An update lists every file and shows the diffs of the updated ones only, exactly as the
 /// library plans them.
 #[test]
 fn dry_run_of_an_update_shows_only_update_diffs() {
     let test = Test::new().args(["generate", "domain", "orders"]);
     test.run().status(0);
-    let new_options = json!({ "name": "orders", "fields": "title:str" });
-    let generation = python_ddd_core::generate(Generator::Domain, &new_options).unwrap();
+    let new_options = json!({ "name": "orders", "fields": NEW_FIELDS });
     let workspace = python_ddd_core::apply::Workspace::open(test.root()).unwrap();
+    let generation =
+        python_ddd_core::generate_in(Generator::Domain, &new_options, &workspace).unwrap();
     let plan = generation.plan(&workspace).unwrap();
     let mut expected = String::new();
     let mut diffs = String::new();
@@ -307,7 +313,7 @@ fn dry_run_of_an_update_shows_only_update_diffs() {
         "domain",
         "orders",
         "--fields",
-        "title:str",
+        NEW_FIELDS,
         "--dry-run",
     ]);
     update.run().status(0).stderr("").stdout(&expected);
@@ -433,12 +439,12 @@ fn an_edit_that_new_options_would_change_is_a_conflict() {
     test.run().status(0);
     let path = path_where(
         &json!({ "name": "orders" }),
-        &json!({ "name": "orders", "fields": "title:str" }),
+        &json!({ "name": "orders", "fields": NEW_FIELDS }),
         true,
     );
     test.write(&path, "# my edit\n");
 
-    let changed = test.args(["generate", "domain", "orders", "--fields", "title:str"]);
+    let changed = test.args(["generate", "domain", "orders", "--fields", NEW_FIELDS]);
     let outcome = changed.run().status(3).stdout("");
     assert!(
         outcome.stderr.starts_with("error: nothing was written. ")
@@ -482,7 +488,7 @@ fn an_edit_that_new_options_would_change_is_a_conflict() {
         "{}",
         outcome.stdout
     );
-    let expected = generated(&json!({ "name": "orders", "fields": "title:str" }));
+    let expected = generated(&json!({ "name": "orders", "fields": NEW_FIELDS }));
     assert_eq!(
         &forced.read(&path),
         &expected.iter().find(|(p, _)| *p == path).unwrap().1
@@ -495,11 +501,11 @@ fn an_edit_that_new_options_would_not_change_is_kept() {
     test.run().status(0);
     let path = path_where(
         &json!({ "name": "orders" }),
-        &json!({ "name": "orders", "fields": "title:str" }),
+        &json!({ "name": "orders", "fields": NEW_FIELDS }),
         false,
     );
     test.write(&path, "# my edit\n");
-    let changed = test.args(["generate", "domain", "orders", "--fields", "title:str"]);
+    let changed = test.args(["generate", "domain", "orders", "--fields", NEW_FIELDS]);
     let outcome = changed.run().status(0).stderr("");
     assert!(
         outcome.stdout.contains(&format!(
@@ -798,4 +804,58 @@ fn json_dry_run_carries_diffs() {
             && f["diff"].as_str().unwrap().starts_with("--- /dev/null\n"))
     );
     assert!(test.files().is_empty());
+}
+
+/// issue 11: adding a field adds a migration revision; the ones written before stay byte for
+/// byte, and a change existing rows cannot take is refused with nothing written.
+#[test]
+fn a_new_field_adds_a_revision_and_keeps_the_written_ones() {
+    let test = Test::new().args(["generate", "domain", "orders"]);
+    test.run().status(0);
+    let versions = "libs/orders/infrastructure/orders_infrastructure/migrations/versions";
+    let rev_0001 = format!("{versions}/rev_0001_create_orders_table.py");
+    let first = test.read(&rev_0001);
+
+    let added = test.args(["generate", "domain", "orders", "--fields", NEW_FIELDS]);
+    let outcome = added.run().status(0).stderr("");
+    assert!(
+        outcome.stdout.contains(&format!(
+            "CREATE   {versions}/rev_0002_alter_orders_table.py\n"
+        )) && !outcome.stdout.contains(&rev_0001),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(added.read(&rev_0001), first);
+    let rev_0002 = added.read(&format!("{versions}/rev_0002_alter_orders_table.py"));
+    assert!(rev_0002.contains("down_revision: str | None = \"0001\"\n"));
+
+    let before: Vec<(String, String)> = added
+        .files()
+        .into_iter()
+        .map(|p| {
+            let c = added.read(&p);
+            (p, c)
+        })
+        .collect();
+    let required = added.args([
+        "generate",
+        "domain",
+        "orders",
+        "--fields",
+        "customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?,title:str?,rank:int",
+    ]);
+    required.run().status(2).stdout("").stderr(
+        "error: invalid options (1):\n  - `fields`: the new field `rank` is required, but the table `orders` \
+         already exists and its rows have no value for it; add it as optional (`rank:int?`)\n\
+         Nothing was written. `python-ddd schema <generator>` lists every option.\n",
+    );
+    let after: Vec<(String, String)> = required
+        .files()
+        .into_iter()
+        .map(|p| {
+            let c = required.read(&p);
+            (p, c)
+        })
+        .collect();
+    assert!(before == after, "a refused run changed the tree");
 }

@@ -26,8 +26,16 @@ const CONTEXT: &str = "libs/orders";
 const MANIFEST: &str = "libs/orders/.python-ddd.json";
 
 /// A small context (few files, so every failpoint index is affordable) and a change of it that
-/// creates, updates and deletes files.
-const SMALL_A: &[&str] = &["--persistence", "memory", "--fields", "title:str"];
+/// creates, updates and deletes files. Each states every option the other changes: an option
+/// left out keeps what the stored spec says.
+const SMALL_A: &[&str] = &[
+    "--persistence",
+    "memory",
+    "--api",
+    "fastapi",
+    "--fields",
+    "title:str",
+];
 const SMALL_B: &[&str] = &[
     "--persistence",
     "memory",
@@ -577,8 +585,23 @@ fn kill_9_at_random_moments_is_recovered() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(30);
-    let big_a: &[&str] = &["--event-bus", "kafka"];
+    // Each states every option the other changes (an option left out keeps what the stored spec
+    // says), in memory: switching between field sets would add a migration revision each time.
+    let big_a: &[&str] = &[
+        "--persistence",
+        "memory",
+        "--event-bus",
+        "kafka",
+        "--api",
+        "fastapi",
+        "--fields",
+        "customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?",
+    ];
     let big_b: &[&str] = &[
+        "--persistence",
+        "memory",
+        "--event-bus",
+        "memory",
         "--api",
         "none",
         "--fields",

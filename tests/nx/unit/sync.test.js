@@ -23,15 +23,17 @@ test('contextRoots: every folder with a .python-ddd.json, skipping node_modules 
   assert.deepEqual(contextRoots(tree), ['apps/x/deep', 'libs/billing', 'libs/orders']);
 });
 
-test('sync: runs each context with its recorded options; in sync when nothing is written', async () => {
-  const tree = new FakeTree({ 'libs/orders/.python-ddd.json': manifest({ name: 'orders', eventBus: 'kafka' }) });
+test('sync: runs each context from its spec (the recorded name and directory); in sync when nothing is written', async () => {
+  const tree = new FakeTree({
+    'libs/orders/.python-ddd.json': manifest({ name: 'orders', directory: 'libs', eventBus: 'kafka' }),
+  });
   const calls = [];
   const runner = async (generator, _tree, options) => {
     calls.push([generator, options]);
     return () => {};
   };
   assert.deepEqual(await sync(tree, { runner }), {});
-  assert.deepEqual(calls, [['domain', { name: 'orders', eventBus: 'kafka' }]]);
+  assert.deepEqual(calls, [['domain', { name: 'orders', directory: 'libs' }]]);
 });
 
 test('sync: files the plan writes or deletes are reported as out of sync (the manifest alone is not listed)', async () => {
