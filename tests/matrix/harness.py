@@ -362,6 +362,11 @@ class Postgres:
         out = subprocess.run([str(POSTGRES_SH), "createdb", name], check=True, capture_output=True, text=True).stdout
         return out.strip().splitlines()[-1]
 
+    def createdb_named(self, name: str) -> str:
+        """A fresh database `name` (an old one is dropped); its URL."""
+        out = subprocess.run([str(POSTGRES_SH), "createdb", name], check=True, capture_output=True, text=True).stdout
+        return out.strip().splitlines()[-1]
+
     def query(self, db: str, sql: str) -> str:
         return subprocess.run(
             [str(POSTGRES_SH), "query", db, sql], check=True, capture_output=True, text=True

@@ -76,7 +76,7 @@ test(`${PM} + Nx ${NX_VERSION}: Nx reads the plugin's migrations.json through pa
   }
 });
 
-test(`${PM} + Nx ${NX_VERSION}: nx sync:check fails on drift from .python-ddd.json; nx sync repairs it and never overwrites an edit`, () => {
+test(`${PM} + Nx ${NX_VERSION}: nx sync:check fails on drift from the context spec; nx sync repairs it and never overwrites an edit`, () => {
   const inSync = nx(['sync:check']);
   assert.equal(inSync.status, 0, show(inSync));
 
@@ -92,12 +92,11 @@ test(`${PM} + Nx ${NX_VERSION}: nx sync:check fails on drift from .python-ddd.js
   assert.equal(fs.readFileSync(doc, 'utf8'), docText);
   assert.equal(nx(['sync:check']).status, 0);
 
-  // The spec changed without regeneration (here: the recorded options), and the user edited a file the new plan
-  // would change: sync:check reports it, nx sync refuses to overwrite the edit and writes nothing.
-  const manifestPath = path.join(WS, 'libs/orders/.python-ddd.json');
-  const manifestText = fs.readFileSync(manifestPath, 'utf8');
-  const manifest = JSON.parse(manifestText);
-  fs.writeFileSync(manifestPath, JSON.stringify({ ...manifest, options: { ...manifest.options, eventBus: 'kafka' } }, null, 2));
+  // The context spec was edited without regeneration, and the user edited a file the new plan would change:
+  // sync:check reports it, nx sync refuses to overwrite the edit and writes nothing.
+  const specPath = path.join(WS, 'libs/orders/python-ddd.spec.json');
+  const specText = fs.readFileSync(specPath, 'utf8');
+  fs.writeFileSync(specPath, JSON.stringify({ ...JSON.parse(specText), eventBus: 'kafka' }, null, 2));
   const pyproject = path.join(WS, 'libs/orders/pyproject.toml');
   const pyprojectText = fs.readFileSync(pyproject, 'utf8');
   fs.writeFileSync(pyproject, `${pyprojectText}# my own edit\n`);
@@ -110,7 +109,7 @@ test(`${PM} + Nx ${NX_VERSION}: nx sync:check fails on drift from .python-ddd.js
     assert.ok(fs.readFileSync(pyproject, 'utf8').endsWith('# my own edit\n'), 'the edit survived');
     assert.ok(!fs.existsSync(path.join(WS, 'libs/orders/infrastructure/orders_infrastructure/adapters/kafka')), 'nothing written');
   } finally {
-    fs.writeFileSync(manifestPath, manifestText);
+    fs.writeFileSync(specPath, specText);
     fs.writeFileSync(pyproject, pyprojectText);
   }
   assert.equal(nx(['sync:check']).status, 0, 'back in sync');

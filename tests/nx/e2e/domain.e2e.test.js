@@ -186,8 +186,8 @@ test('4. a user edit survives a run with changed options: conflict, preview with
   }
   assert.ok(!after[edited].includes('# my own edit'));
 
-  // Back to the defaults, so the later tests see the plain project.
-  const back = nx(['g', '@vibes/python-ddd:domain', 'orders', '--no-interactive']);
+  // Back to the defaults, so the later tests see the plain project (an option left out keeps the spec's value).
+  const back = nx(['g', '@vibes/python-ddd:domain', 'orders', '--eventBus', 'memory', '--no-interactive']);
   assert.equal(back.status, 0, show(back));
   const reverted = wsTree();
   for (const [p, content] of Object.entries(current)) {
