@@ -119,7 +119,7 @@ pub fn generate_in(
             if model.sqlalchemy {
                 add_revisions(&valid, &spec, &previous, &mut tree)?;
             }
-            tree.insert(format!("{root}/{}", spec::FILE_NAME), &spec.to_text());
+            tree.insert(format!("{root}/{}", spec::FILE_NAME), spec.to_text());
             validate::check_line_lengths(&tree, &valid).map_err(Failure::Invalid)?;
             add_manifest(generator, &model.root, &recorded, &mut tree);
             Ok(Generation {

@@ -42,7 +42,11 @@ impl Tree {
     /// Adds a file byte for byte, unnormalised: a migration revision carried forward from disk
     /// must stay exactly what was written (see [`crate::history`]).
     pub fn insert_exact(&mut self, path: String, content: String) -> Option<String> {
-        self.files.insert(path, content)
+        let file = File {
+            content,
+            hash: OnceLock::new(),
+        };
+        self.files.insert(path, file).map(|old| old.content)
     }
 
     pub fn get(&self, path: &str) -> Option<&str> {
