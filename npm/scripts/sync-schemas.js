@@ -4,7 +4,8 @@
 
 /**
  * Copies every committed `schemas/<generator>.schema.json` (generated from the Rust option types) to
- * `npm/generators/<generator>/schema.json`, the file Nx and Nx Console read.
+ * `npm/generators/<generator>/schema.json`, the file Nx and Nx Console read, and `schemas/context-spec.json` (the
+ * context spec's schema) to `npm/schemas/context-spec.json`.
  *
  *   node npm/scripts/sync-schemas.js           write the copies
  *   node npm/scripts/sync-schemas.js --check   fail (exit 1) when a copy differs, is missing, or
@@ -73,6 +74,29 @@ function syncSchemas(context = {}) {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, sourceText);
       written.push(relTarget);
+    }
+  }
+
+  // The context spec's schema (`schemas/context-spec.json`): every generated `python-ddd.spec.json` points its
+  // `$schema` at node_modules/@vibes/python-ddd/schemas/context-spec.json, so the package ships a copy.
+  const specSource = path.join(schemasDir, 'context-spec.json');
+  if (fs.existsSync(specSource)) {
+    const specText = fs.readFileSync(specSource);
+    const specTarget = path.join(npmDir, 'schemas', 'context-spec.json');
+    const relSpecTarget = path.join(relNpm, 'schemas', 'context-spec.json');
+    const specCurrent = fs.existsSync(specTarget) ? fs.readFileSync(specTarget) : null;
+    if (specCurrent === null || !specCurrent.equals(specText)) {
+      if (check) {
+        problems.push(
+          specCurrent === null
+            ? `${relSpecTarget} is missing (it must be a copy of schemas/context-spec.json)`
+            : `${relSpecTarget} differs from schemas/context-spec.json`,
+        );
+      } else {
+        fs.mkdirSync(path.dirname(specTarget), { recursive: true });
+        fs.writeFileSync(specTarget, specText);
+        written.push(relSpecTarget);
+      }
     }
   }
 
