@@ -20,6 +20,9 @@ pub fn schema_value(generator: Generator) -> Value {
     flatten_for_nx(schema.to_value())
 }
 
+/// Options with a default that the stored context spec keeps between runs.
+const SPEC_KEPT: &[&str] = &["persistence", "eventBus", "api", "projectLayout"];
+
 /// Shapes schemars' output for Nx: `Option<T>` becomes plain `T` (an absent option is the null
 /// case; Nx Console renders `["string", "null"]` as an untyped box), doc-comment line breaks become
 /// spaces, and the top-level keys come first in the order schema files are usually read.
@@ -34,6 +37,18 @@ fn flatten_for_nx(mut schema: Value) -> Value {
             }
             if let Some(description) = property["description"].as_str() {
                 property["description"] = Value::String(description.replace('\n', " "));
+            }
+        }
+    }
+    // Nx fills every option's `default` in before a generator runs, so a default would override
+    // what the stored context spec says on every `nx g` re-run: options the spec keeps state their
+    // default for a new context as `x-default` instead (the engine applies it when there is no spec).
+    if let Some(properties) = schema["properties"].as_object_mut() {
+        for key in SPEC_KEPT {
+            if let Some(property) = properties.get_mut(*key).and_then(Value::as_object_mut)
+                && let Some(default) = property.remove("default")
+            {
+                property.insert("x-default".to_owned(), default);
             }
         }
     }
@@ -87,7 +102,10 @@ pub fn options_table(generator: Generator) -> String {
             Value::Null if required.contains(&name.as_str()) => {
                 "required (1st positional)".to_owned()
             }
-            Value::Null => "—".to_owned(),
+            Value::Null => match property["x-default"].as_str() {
+                Some(default) => format!("`{default}` (new context; then the stored spec's)"),
+                None => "—".to_owned(),
+            },
             value => format!(
                 "`{}`",
                 value
@@ -146,7 +164,12 @@ mod tests {
             properties["persistence"]["enum"],
             serde_json::json!(["sqlalchemy", "memory"])
         );
-        assert_eq!(properties["persistence"]["default"], "sqlalchemy");
+        // Nx would fill a `default` in on every run, over the stored spec's value.
+        assert_eq!(properties["persistence"]["default"], Value::Null);
+        assert_eq!(properties["persistence"]["x-default"], "sqlalchemy");
+        for key in SPEC_KEPT {
+            assert!(properties[*key]["x-default"].is_string(), "{key}");
+        }
         assert_eq!(
             properties["eventBus"]["enum"],
             serde_json::json!(["memory", "kafka"])
