@@ -35,6 +35,7 @@ pub fn advance(
     mut history: Vec<Revision>,
     current: &AggregateSpec,
 ) -> Result<Vec<Revision>, Vec<Problem>> {
+    check_recorded(&history)?;
     let Some(last) = history.last() else {
         history.push(Revision {
             revision: revision_id(1),
@@ -51,6 +52,43 @@ pub fn advance(
         });
     }
     Ok(history)
+}
+
+/// The recorded history (the spec's `migrations`, which a user may have edited) is one the
+/// generator could have written: revisions `0001`, `0002`, … each with one aggregate, and each
+/// step a change a migration can make. Anything else would render revisions that do not match
+/// the files on disk, so it is refused (exit 2), naming the revision.
+fn check_recorded(history: &[Revision]) -> Result<(), Vec<Problem>> {
+    let problem = |revision: &Revision, why: &str| {
+        vec![Problem::new(
+            "",
+            format!(
+                "the context spec's `migrations` entry `{}` {why}; restore `python-ddd.spec.json` \
+                 from version control (the generator writes `migrations`)",
+                revision.revision
+            ),
+        )]
+    };
+    for (index, revision) in history.iter().enumerate() {
+        if revision.revision != revision_id(index + 1) {
+            return Err(problem(
+                revision,
+                &format!("is out of order: expected `{}`", revision_id(index + 1)),
+            ));
+        }
+        if revision.aggregates.len() != 1 {
+            return Err(problem(revision, "must list exactly one aggregate"));
+        }
+        if let Some(previous) = index.checked_sub(1).map(|i| &history[i])
+            && Changes::between(&previous.aggregates[0], &revision.aggregates[0]).is_err()
+        {
+            return Err(problem(
+                revision,
+                "records a change no generated migration makes",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// How one table's fields changed between two revisions (fields matched by name; order alone is
@@ -327,6 +365,29 @@ mod tests {
             assert_eq!(history.last().unwrap().aggregates[0], aggregate(step));
         }
         assert_eq!(ids(&history), ["0001", "0002", "0003", "0004", "0005"]);
+    }
+
+    /// A hand-edited history that the generator could not have written is refused, not rendered.
+    #[test]
+    fn a_tampered_history_is_refused() {
+        let history = advance(Vec::new(), &aggregate("t:str,o:int?")).unwrap();
+        let mut renumbered = history.clone();
+        renumbered[0].revision = "0002".into();
+        let mut empty = history.clone();
+        empty[0].aggregates.clear();
+        let mut impossible = advance(history, &aggregate("t:str")).unwrap();
+        impossible[1].aggregates[0] = aggregate("t:int");
+        for (history, why) in [
+            (renumbered, "`0002` is out of order: expected `0001`"),
+            (empty, "`0001` must list exactly one aggregate"),
+            (
+                impossible,
+                "`0002` records a change no generated migration makes",
+            ),
+        ] {
+            let problems = advance(history, &aggregate("t:str")).unwrap_err();
+            assert!(problems[0].message.contains(why), "{problems:?}");
+        }
     }
 
     #[test]
