@@ -29,6 +29,7 @@ const MAPPED_FIELD_NAMES: &[&str] = &[
     // members of the generated aggregate root and HTTP schemas, and method parameters
     "create",
     "archive",
+    "update",
     "is_archived",
     "pull_events",
     "pending_events",
