@@ -138,7 +138,8 @@ run_case() {
         return 1
     fi
 
-    (cd "$dir" && exec nice "$fuzz_venv/bin/schemathesis" run "$url/openapi.json" \
+    (cd "$dir" && exec nice "$fuzz_venv/bin/schemathesis" --config-file "$repo/tests/fuzz/schemathesis.toml" \
+        run "$url/openapi.json" \
         --checks all --phases examples,coverage,fuzzing,stateful \
         --seed "$seed" --max-examples "$examples" --workers 1 \
         --generation-database none --request-timeout 10 --no-color) >"$dir/schemathesis.log" 2>&1 || status=$?
