@@ -166,7 +166,9 @@ def peak_rss_kib(argv: list[str], cwd: Path | None, env: dict[str, str]) -> int:
 
 
 def minstr(count: int | None) -> str:
-    return "n/a (no valgrind)" if count is None else f"{count / 1e6:.0f} M"
+    if count is None:
+        return "n/a (no valgrind)"
+    return f"{count / 1e6:.1f} M" if count < 100e6 else f"{count / 1e6:.0f} M"
 
 
 def ms(seconds: float) -> str:
@@ -417,6 +419,14 @@ def npm_version(ws: Path, package: str) -> str:
         return "not installed"
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as `uptime` prints them."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
+LOAD_AT_START = load_average()
+
+
 def report(args, gen, nx, scale, size, venv: Path, ws: Path, repo: Path) -> tuple[str, list[str]]:
     lines: list[str] = []
     goals: list[str] = []
@@ -427,7 +437,9 @@ def report(args, gen, nx, scale, size, venv: Path, ws: Path, repo: Path) -> tupl
                             text=True).stdout.strip() or "unknown"
     lines += [
         f"Run {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} at commit `{commit}`; {mode}.",
-        f"Machine: {os.cpu_count()} cores, {cpu_model()}, {platform.system()} {platform.release()}.",
+        f"Machine: {os.cpu_count()} cores, {cpu_model()}, {platform.system()} {platform.release()}; "
+        f"load average {LOAD_AT_START} at the start, {load_average()} at the end (1, 5, 15 min: the times are "
+        "CPU-sensitive, the instruction counts are not).",
         "",
     ]
 
@@ -442,6 +454,9 @@ def report(args, gen, nx, scale, size, venv: Path, ws: Path, repo: Path) -> tupl
             lines.append(f"| {row['label']} | {time_cells(row['time'])} | {mib(row['rss'])} | {ratio:.1f}× |")
         lines += ["", f"python-ddd executed {minstr(gen.get('instructions'))} instructions (callgrind, all threads; "
                   "the same on a busy machine, unlike the times).", ""]
+        if gen.get("instructions") is not None:
+            goals.append(f"{'met' if gen['instructions'] <= 30e6 else 'MISSED'}: the all-options generation executes "
+                         f"{minstr(gen['instructions'])} instructions (goal ≤ 30 M)")
         floor = gen["rows"][3]["time"]["median"]
         lines += [f"Writing the same {gen['files']} files with `cp -r` takes {ms(floor)} here: python-ddd spends "
                   f"{ms(max(base - floor, 0))} beyond that floor.", ""]
