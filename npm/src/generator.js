@@ -453,7 +453,7 @@ async function runGenerator(generator, tree, options, context = {}) {
   }
 
   const changed = files.some((f) => f.action === 'create' || f.action === 'update' || f.action === 'delete');
-  if (generator === 'domain') registerSyncGenerator(tree);
+  if (generator === 'domain') registerInNxJson(tree);
   const steps = nextSteps(files, tree, env);
   return () => {
     if (!changed || steps.length === 0) return;
@@ -464,26 +464,39 @@ async function runGenerator(generator, tree, options, context = {}) {
 /** The sync generator the domain generator registers, so `nx sync:check` covers every generated context. */
 const SYNC_GENERATOR = `${PACKAGE}:sync`;
 
+/** The inference plugin the domain generator registers: it gives every context's projects their targets. */
+const INFERENCE_PLUGIN = `${PACKAGE}/plugin`;
+
 /**
- * Adds the sync generator to nx.json `sync.globalGenerators` (once; nothing else in nx.json changes).
- * A workspace without nx.json gets none: Nx reads its defaults then, and `nx sync` has nothing to run.
+ * Adds the sync generator to nx.json `sync.globalGenerators` and the inference plugin to `plugins` (each once;
+ * nothing else in nx.json changes). A workspace without nx.json gets neither: Nx reads its defaults then, which
+ * load no plugin, so the generated projects would have no targets (Nx itself always writes an nx.json).
  * @param {Tree} tree
  */
-function registerSyncGenerator(tree) {
+function registerInNxJson(tree) {
   const text = tree.read('nx.json', 'utf-8');
   if (text === null) return;
-  /** @type {{ sync?: { globalGenerators?: string[] } }} */
+  /** @type {{ sync?: { globalGenerators?: string[] }, plugins?: (string | { plugin?: string })[] }} */
   let config;
   try {
     config = JSON.parse(text);
   } catch {
     return; // not ours to repair; Nx reports a broken nx.json itself
   }
+  let changed = false;
   const sync = config.sync ?? {};
   const globals = sync.globalGenerators ?? [];
-  if (globals.includes(SYNC_GENERATOR)) return;
-  config.sync = { ...sync, globalGenerators: [...globals, SYNC_GENERATOR] };
-  tree.write('nx.json', `${JSON.stringify(config, null, 2)}\n`);
+  if (!globals.includes(SYNC_GENERATOR)) {
+    config.sync = { ...sync, globalGenerators: [...globals, SYNC_GENERATOR] };
+    changed = true;
+  }
+  const plugins = config.plugins ?? [];
+  const named = (/** @type {string | { plugin?: string }} */ p) => (typeof p === 'string' ? p : p.plugin);
+  if (!plugins.some((p) => named(p) === INFERENCE_PLUGIN)) {
+    config.plugins = [...plugins, INFERENCE_PLUGIN];
+    changed = true;
+  }
+  if (changed) tree.write('nx.json', `${JSON.stringify(config, null, 2)}\n`);
 }
 
 /**
@@ -520,7 +533,7 @@ module.exports = {
   processTransport,
   collectFiles,
   nxCommand,
-  registerSyncGenerator,
+  registerInNxJson,
   PLATFORMS,
   SKIPPED_DIRS,
 };

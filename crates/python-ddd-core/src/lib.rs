@@ -7,6 +7,7 @@
 //! an Nx tree holds), lets the options edit it, and renders the tree (spec and manifest included);
 //! callers plan the tree against the same source and then apply or print. [`generate`] is the same
 //! over an empty workspace.
+//! [`infer`] gives the Nx plugin the targets of a generated context from its manifest.
 
 pub mod apply;
 pub mod diff;
@@ -15,6 +16,7 @@ pub mod failpoint;
 pub mod fields;
 pub mod hbs;
 pub mod history;
+pub mod infer;
 mod inflect;
 pub mod journal;
 pub mod lock;

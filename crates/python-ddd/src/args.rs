@@ -39,6 +39,11 @@ pub enum Command {
         after_help = "Example:\n  echo '{\"generator\":\"domain\",\"options\":{\"name\":\"orders\"},\"files\":{}}' | python-ddd nx\n\nRequest: {\"generator\", \"options\", \"files\": {path: content} | null}. With `files: null` the response is\n{\"status\":\"needFiles\",\"root\"}: send every file the Nx tree holds under `root`. No disk access."
     )]
     Nx,
+    /// Infer the Nx targets of generated contexts from their manifests, all in one batch (the Nx plugin's request).
+    #[command(
+        after_help = "Request on stdin: {\"manifests\": {\"libs/orders/.python-ddd.json\": \"<its text>\", …}}.\nResponse on stdout: {\"status\":\"ok\",\"manifests\":{<manifest>:{<project root>:{\"namedInputs\",\"targets\"}}}},\nor {\"status\":\"invalid\",\"problems\":[{\"path\",\"message\"}]} (exit 2). No disk access."
+    )]
+    NxTargets,
 }
 
 const GENERATE_EXAMPLES: &str = "\

@@ -13,6 +13,7 @@ mod generate;
 mod json;
 mod limits;
 mod nx;
+mod nx_targets;
 mod output;
 
 use std::process::ExitCode;
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => output::schema(&args),
         Command::List(args) => output::list(&args),
         Command::Nx => nx::run(),
+        Command::NxTargets => nx_targets::run(),
     };
     match result {
         Ok(status) => status.into(),

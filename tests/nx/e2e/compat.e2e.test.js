@@ -114,3 +114,27 @@ test(`${PM} + Nx ${NX_VERSION}: nx sync:check fails on drift from the context sp
   }
   assert.equal(nx(['sync:check']).status, 0, 'back in sync');
 });
+
+test(`${PM} + Nx ${NX_VERSION}: the plugin infers every project's targets; project.json holds none`, () => {
+  const nxJson = JSON.parse(fs.readFileSync(path.join(WS, 'nx.json'), 'utf8'));
+  assert.ok(nxJson.plugins.includes('@vibes/python-ddd/plugin'), JSON.stringify(nxJson));
+  for (const name of ['orders', 'billing', ...LAYERS]) {
+    const run = nx(['show', 'project', name, '--json']);
+    assert.equal(run.status, 0, show(run));
+    const config = JSON.parse(run.stdout);
+    const file = path.join(WS, config.root, 'project.json');
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).targets, undefined, `${file} declares targets`);
+    const expected = {
+      orders: ['build', 'format', 'lint', 'migrate', 'serve', 'test', 'typecheck'],
+      billing: ['build', 'migrate'],
+      'billing-api': ['format', 'lint', 'serve', 'test', 'typecheck'],
+    }[name] ?? ['format', 'lint', 'test', 'typecheck'];
+    // Nx may add targets of its own (e.g. nx-release-publish); ours must all be there.
+    for (const target of expected) assert.ok(config.targets[target], `${name}: no inferred ${target} in ${Object.keys(config.targets)}`);
+    assert.ok(config.namedInputs?.python, `${name}: no inferred python input`);
+  }
+  // One binary run for the whole batch, then the cache: a second graph with the same manifests reads it.
+  const cache = path.join(WS, '.nx/workspace-data/python-ddd-targets.json');
+  assert.ok(fs.existsSync(cache), 'the inferred targets are cached in .nx/workspace-data');
+  assert.equal(Object.keys(JSON.parse(fs.readFileSync(cache, 'utf8')).answer).length, 2, 'both contexts in one answer');
+});

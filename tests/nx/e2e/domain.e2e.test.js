@@ -122,8 +122,12 @@ test('2. without --dry-run it writes exactly the files the CLI writes, byte for 
   for (const [p, content] of Object.entries(baseline)) {
     if (p !== 'nx.json') assert.equal(after[p], content, `${p} changed`);
   }
-  // nx.json gains exactly the sync generator (nx sync / nx sync:check), nothing else.
-  assert.deepEqual(JSON.parse(after['nx.json']), { ...JSON.parse(baseline['nx.json']), sync: { globalGenerators: ['@vibes/python-ddd:sync'] } });
+  // nx.json gains exactly the sync generator (nx sync / nx sync:check) and the inference plugin, nothing else.
+  assert.deepEqual(JSON.parse(after['nx.json']), {
+    ...JSON.parse(baseline['nx.json']),
+    plugins: ['@vibes/python-ddd/plugin'],
+    sync: { globalGenerators: ['@vibes/python-ddd:sync'] },
+  });
   assert.deepEqual(Object.keys(added), Object.keys(expected), 'the same file list');
   for (const [p, content] of Object.entries(expected)) assert.ok(added[p] === content, `${p} differs from the CLI's`);
   assert.deepEqual(changeLines(run.stdout, 'CREATE'), Object.keys(expected));

@@ -1,12 +1,11 @@
 'use strict';
 
-// Unit tests of npm/src/sync.js (the Nx sync generator) and of the domain generator's registration of it.
+// Unit tests of npm/src/sync.js (the Nx sync generator); its registration in nx.json is tested in plugin.test.js.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 
 const { sync, contextRoots } = require('../../../npm/src/sync.js');
-const shim = require('../../../npm/src/generator.js');
 const { FakeTree } = require('./fake-tree.js');
 
 const manifest = (options) => JSON.stringify({ generator: 'domain', version: '0.1.0', options, files: {} });
@@ -61,18 +60,4 @@ test('sync: a conflict (an edited file) fails the sync; a broken manifest is nam
   await assert.rejects(sync(tree, { runner }), /would overwrite 1 file you edited/);
   await assert.rejects(sync(new FakeTree({ 'a/.python-ddd.json': 'nope' }), { runner }), /a\/\.python-ddd\.json is not JSON/);
   await assert.rejects(sync(new FakeTree({ 'a/.python-ddd.json': '{}' }), { runner }), /records no generator and options/);
-});
-
-test('registerSyncGenerator: adds the sync generator to nx.json once, keeping everything else', () => {
-  const tree = new FakeTree({ 'nx.json': '{"analytics": false, "sync": {"globalGenerators": ["other:gen"]}}' });
-  shim.registerSyncGenerator(tree);
-  shim.registerSyncGenerator(tree);
-  assert.deepEqual(JSON.parse(tree.read('nx.json', 'utf-8')), {
-    analytics: false,
-    sync: { globalGenerators: ['other:gen', '@vibes/python-ddd:sync'] },
-  });
-  assert.equal(tree.log.length, 1, 'written once');
-  const none = new FakeTree({});
-  shim.registerSyncGenerator(none);
-  assert.deepEqual(none.log, [], 'no nx.json: nothing written');
 });
