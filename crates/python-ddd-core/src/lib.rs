@@ -27,6 +27,7 @@ pub mod options;
 pub mod paths;
 pub mod plan;
 mod previous;
+pub mod reflow;
 pub mod render;
 pub mod schema;
 pub mod spec;
@@ -122,6 +123,9 @@ pub fn generate_in(
                 add_revisions(&valid, &spec, &previous, &mut tree)?;
             }
             tree.insert(format!("{root}/{}", spec::FILE_NAME), spec.to_text());
+            // After the revisions: migrations carry names too. Lines within the limit are never
+            // touched, so a carried revision (generated under the same rules) keeps its bytes.
+            reflow::reflow(&mut tree);
             validate::check_line_lengths(&tree, &valid).map_err(Failure::Invalid)?;
             add_manifest(generator, &model.root, &recorded, &mut tree);
             Ok(Generation {

@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::fields::{self, FieldSpec};
 use crate::names;
 use crate::options::{DomainOptions, Generator};
+use crate::reflow;
 use crate::schema;
 
 /// One thing wrong with the options.
@@ -297,49 +298,34 @@ fn field_clashes(fields: &[FieldSpec], entity: &str) -> Vec<String> {
     messages
 }
 
-/// The generated code's line limit (`line-length` in the generated `pyproject.toml`).
-pub const MAX_LINE_COLUMNS: usize = 100;
-
-/// The last check, on the rendered tree: every Python line fits [`MAX_LINE_COLUMNS`]. Templates
-/// explode name-dependent constructs so that they fit (see `docs/dev/architecture.md`), but some
-/// lines cannot be split (a module path, a docstring sentence): for names long enough together to
-/// push one of those past the limit, `ruff check` would fail, so the input is refused instead.
+/// The last check, on the rendered (and reflowed, see [`crate::reflow`]) tree: no Python line
+/// over [`reflow::MAX_LINE_COLUMNS`] that `ruff format` would rewrite. Long lines the formatter
+/// cannot split (module paths, docstrings, comments) are fine: the generated project leaves line
+/// length to the formatter. Templates explode every name-dependent construct, so a line found here
+/// is a template defect for that input; the input is refused rather than a project generated that
+/// fails `ruff format --check`.
 pub fn check_line_lengths(
     tree: &crate::tree::Tree,
     valid: &ValidDomain,
 ) -> Result<(), Vec<Problem>> {
-    let mut long = tree
-        .iter()
-        .filter(|(path, _)| {
-            std::path::Path::new(path)
-                .extension()
-                .is_some_and(|ext| ext.eq_ignore_ascii_case("py"))
-        })
-        .flat_map(|(path, content)| {
-            content
-                .lines()
-                .enumerate()
-                .filter_map(move |(index, line)| {
-                    let columns = line.chars().count();
-                    (columns > MAX_LINE_COLUMNS).then_some((path, index + 1, columns))
-                })
-        });
-    let Some((path, line, columns)) = long.next() else {
+    let long = reflow::reformattable_long_lines(tree);
+    let Some(&(path, line, columns)) = long.first() else {
         return Ok(());
     };
-    let more = long.count();
-    let others = if more == 0 {
+    let others = if long.len() == 1 {
         String::new()
     } else {
-        format!(" and {more} other line(s)")
+        format!(" and {} other line(s)", long.len() - 1)
     };
     Err(vec![Problem::new(
         "/name",
         format!(
             "the context `{}` with the aggregate root `{}` and these fields would generate lines longer \
-             than {MAX_LINE_COLUMNS} columns ({path}:{line} is {columns}{others}), which `ruff check` \
-             refuses; shorten the context, entity or field names (see docs/naming.md)",
-            valid.options.name, valid.entity
+             than {} columns that `ruff format` would rewrite ({path}:{line} is {columns}{others}); \
+             shorten the context, entity or field names (see docs/naming.md)",
+            valid.options.name,
+            valid.entity,
+            reflow::MAX_LINE_COLUMNS
         ),
     )])
 }
