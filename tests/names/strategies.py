@@ -50,6 +50,14 @@ GENERATED_WORDS = """
     total_currency
 """.split()
 KINDS = ["str", "int", "bool", "decimal", "datetime", "date", "uuid", "email", "money"]
+# Field names of exactly MAX_NAME characters: the longest the generator must accept.
+MAX_FIELD_NAMES = [
+    "customer_delivery_confirmation_reference",
+    "international_shipment_tracking_number_x",
+    "the_total_amount_of_money_for_this_order",
+    "warehouse_stock_adjustment_reason_detail",
+    "expected_delivery_date_for_this_shipment",
+]
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*_?$")
 
@@ -75,7 +83,25 @@ def context_names() -> st.SearchStrategy[str]:
         lambda n: _joined(realistic, "_", 8).map(lambda w, n=n: (w * 8)[:n].strip("_") or "x")
     )
     random_chars = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=44)
-    return st.one_of(words, words, long_words, random_chars).filter(lambda n: n.strip() != "")
+    return st.one_of(words, words, long_words, long_contexts(), long_contexts(), random_chars).filter(
+        lambda n: n.strip() != ""
+    )
+
+
+def long_contexts() -> st.SearchStrategy[str]:
+    """Realistic names of 25 to 40 characters (issue 9: they must generate green projects, default entity too):
+    whole words joined by `_` or `-`, cut at a word boundary."""
+    realistic = st.sampled_from([w for w in REALISTIC if SNAKE.match(w) and len(w) > 2 and not w.endswith("_")])
+
+    def fit(words: list[str], separator: str, length: int) -> str:
+        name = separator.join(words)
+        while len(name) > length and separator in name:
+            name = name.rsplit(separator, 1)[0]
+        return name[:length]
+
+    return st.tuples(st.lists(realistic, min_size=6, max_size=10), st.sampled_from("_-"), st.integers(25, 40)).map(
+        lambda t: fit(*t)
+    )
 
 
 def _pascal(snake: str) -> str:
@@ -95,9 +121,11 @@ def _field_names(context: str) -> st.SearchStrategy[str]:
     snake = context.replace("-", "_")
     derived = [snake, f"{snake}_id", snake.rstrip("s"), f"{snake.rstrip('s')}_id", f"{snake}_amount"]
     long_name = st.integers(30, 42).map(lambda n: ("shipment_tracking_event_" * 3)[:n].strip("_"))
+    longest = st.sampled_from(MAX_FIELD_NAMES)
     return st.one_of(
         _lower_words(),
         _lower_words(),
+        longest,
         st.sampled_from(PYTHON_WORDS),  # mixed case too: `False`, `ValueError` are refused
         st.sampled_from(derived),
         long_name,
