@@ -416,7 +416,7 @@ fn parenthesised(line: &str) -> Option<Vec<String>> {
         return None;
     }
     if let Some((target, value)) = simple_assignment(statement) {
-        if is_dotted_name(value) || is_plain_string(value) {
+        if is_atoms(value) {
             let out = vec![
                 format!("{indent}{target} = ("),
                 format!("{indent}    {value}"),
@@ -463,7 +463,10 @@ fn parenthesised(line: &str) -> Option<Vec<String>> {
         return (plain && out.iter().all(|line| fits(line))).then_some(out);
     }
     let simple_annotation = annotation.split(" | ").all(is_dotted_name);
-    if !(is_dotted_name(target) && simple_annotation && simple_value) {
+    // ruff parenthesises the annotation only before a literal default (`= None`); before a name
+    // it leaves the line as it is.
+    let literal_value = value.is_empty() || is_literal(&value[3..]);
+    if !(is_dotted_name(target) && simple_annotation && simple_value && literal_value) {
         return None;
     }
     let out = vec![
@@ -598,7 +601,8 @@ fn unsplittable(full_line: &str) -> bool {
             !too_long(format!("{indent}{target}: {annotation} = ("))
                 && !too_long(format!("{indent}    {value}"))
         });
-        let annotation_fits = !too_long(format!("{indent}{target}: ("))
+        let annotation_fits = (value.is_empty() || is_literal(&value[3..]))
+            && !too_long(format!("{indent}{target}: ("))
             && !too_long(format!("{indent}    {annotation}"))
             && !too_long(format!("{indent}){value}"));
         return !value_fits && !annotation_fits;
@@ -621,6 +625,13 @@ fn is_atoms(text: &str) -> bool {
             .iter()
             .any(|operator| flat_text.contains(operator))
         && !flat_text.contains(',')
+}
+
+/// `None`, `True`, `False`, a number or a plain string.
+fn is_literal(text: &str) -> bool {
+    matches!(text, "None" | "True" | "False")
+        || text.parse::<f64>().is_ok()
+        || is_plain_string(text)
 }
 
 /// `a`, `a.b.c`: identifiers joined by dots.
