@@ -7,16 +7,21 @@
 //! literal — may be longer than [`MAX_LINE_COLUMNS`]; any other long line would be rewritten by the
 //! formatter, so [`reflow`] rewrites it first and [`reformattable_long_lines`] finds any left.
 //!
-//! Only lines over the limit are touched, so short names give the templates' bytes. Two rewrites:
+//! Only lines over the limit are touched, so short names give the templates' bytes. Rewrites:
 //!
 //! - `from m import a, b` becomes `from m import (` + one name per line + `)`: what ruff's isort
 //!   and formatter both produce.
-//! - A call, signature, subscript or literal is exploded one item per line *with a trailing comma*.
-//!   That is not always the layout ruff would pick for the line, but it is one ruff keeps whatever
-//!   the lengths: a bracket ending in a "magic trailing comma" stays exploded. Items still too
-//!   long are exploded in turn. Shapes whose formatting ruff decides otherwise (a binary
-//!   operator, a comprehension, a trailing comment, a bracket followed by more code) are left
-//!   alone; if they are too long the check refuses the input.
+//! - A call, signature, subscript with several items or literal is exploded one item per line
+//!   *with a trailing comma*. That is not always the layout ruff would pick for the line, but it
+//!   is one ruff keeps whatever the lengths: a bracket ending in a "magic trailing comma" stays
+//!   exploded. Items still too long are rewritten in turn.
+//! - Where ruff parenthesises instead — a value whose `target = f(` head does not fit, an
+//!   `assert` comparison, an item split before its operator, a returned tuple, a long name or
+//!   string value, an annotation before a literal default — the line gets ruff's own layout.
+//!
+//! Shapes ruff lays out its own way (a comprehension, a trailing comment, several operators of
+//! one precedence, a bracket followed by more code) are left alone; if they are too long the
+//! check refuses the input, and templates avoid them with short locals.
 
 use crate::tree::Tree;
 
@@ -463,10 +468,11 @@ fn parenthesised(line: &str) -> Option<Vec<String>> {
         return (plain && out.iter().all(|line| fits(line))).then_some(out);
     }
     let simple_annotation = annotation.split(" | ").all(is_dotted_name);
-    // ruff parenthesises the annotation only before a literal default (`= None`); before a name
-    // it leaves the line as it is.
+    // ruff parenthesises a union annotation (`T | None`) whatever follows; a plain one only
+    // before a literal default (`= None`) and when that fits; otherwise it leaves the line.
+    let union = annotation.contains(" | ");
     let literal_value = value.is_empty() || is_literal(&value[3..]);
-    if !(is_dotted_name(target) && simple_annotation && simple_value && literal_value) {
+    if !(is_dotted_name(target) && simple_annotation && simple_value && (literal_value || union)) {
         return None;
     }
     let out = vec![
@@ -474,7 +480,7 @@ fn parenthesised(line: &str) -> Option<Vec<String>> {
         format!("{indent}    {annotation}"),
         format!("{indent}){value}"),
     ];
-    out.iter().all(|line| fits(line)).then_some(out)
+    (union || out.iter().all(|line| fits(line))).then_some(out)
 }
 
 /// The byte offset of the first `pattern` in `text` outside brackets and string literals.
@@ -572,6 +578,10 @@ fn unsplittable(full_line: &str) -> bool {
         return true;
     }
     let too_long = |text: String| columns(&text) > MAX_LINE_COLUMNS;
+    if let Some(value) = line.strip_prefix(") = ") {
+        // The default after a parenthesised annotation.
+        return is_atoms(value);
+    }
     if let Some(item) = line.strip_suffix(',') {
         // An item of an exploded call, signature or collection: `name`, `key=value`,
         // `"key": value`, `name: Type = default`. ruff never parenthesises those parts.
@@ -601,10 +611,11 @@ fn unsplittable(full_line: &str) -> bool {
             !too_long(format!("{indent}{target}: {annotation} = ("))
                 && !too_long(format!("{indent}    {value}"))
         });
-        let annotation_fits = (value.is_empty() || is_literal(&value[3..]))
-            && !too_long(format!("{indent}{target}: ("))
-            && !too_long(format!("{indent}    {annotation}"))
-            && !too_long(format!("{indent}){value}"));
+        let annotation_fits =
+            (value.is_empty() || is_literal(&value[3..]) || annotation.contains(" | "))
+                && !too_long(format!("{indent}{target}: ("))
+                && !too_long(format!("{indent}    {annotation}"))
+                && !too_long(format!("{indent}){value}"));
         return !value_fits && !annotation_fits;
     }
     if let Some(at) = top_level_find(line, " = ") {
@@ -763,6 +774,10 @@ mod tests {
                     "        self._seen[{a}.id] = (\n            {b}.{b}\n        )",
                     b = &b[..40]
                 ),
+            ),
+            (
+                format!("    {a}: {b} | None = {b}.{a}"),
+                format!("    {a}: (\n        {b} | None\n    ) = {b}.{a}"),
             ),
             (
                 format!("    {a}: {b} | None = None"),
