@@ -420,15 +420,15 @@ fn parenthesised(line: &str) -> Option<Vec<String>> {
     if statement.ends_with(':') {
         return None;
     }
-    if let Some((target, value)) = simple_assignment(statement) {
-        if is_atoms(value) {
-            let out = vec![
-                format!("{indent}{target} = ("),
-                format!("{indent}    {value}"),
-                format!("{indent})"),
-            ];
-            return out.iter().all(|line| fits(line)).then_some(out);
-        }
+    if let Some((target, value)) = simple_assignment(statement)
+        && is_atoms(value)
+    {
+        let out = vec![
+            format!("{indent}{target} = ("),
+            format!("{indent}    {value}"),
+            format!("{indent})"),
+        ];
+        return out.iter().all(|line| fits(line)).then_some(out);
     }
     let at = top_level_find(statement, ": ")?;
     let (target, rest) = (&statement[..at], &statement[at + 2..]);
@@ -895,12 +895,12 @@ mod tests {
              \"{long_name}\",\n)\n"
         );
         tree.insert("a.py".into(), &tolerated);
-        tree.insert("notes.md".into(), &format!("{long_name} {long_name}\n"));
+        tree.insert("notes.md".into(), format!("{long_name} {long_name}\n"));
         assert_eq!(reformattable_long_lines(&tree), []);
         let mut tree = Tree::default();
         tree.insert(
             "b.py".into(),
-            &format!("x = 1\ndef f({long_name}: int) -> None: ...\ny = g({module})\n"),
+            format!("x = 1\ndef f({long_name}: int) -> None: ...\ny = g({module})\n"),
         );
         assert_eq!(
             reformattable_long_lines(&tree),
