@@ -123,9 +123,11 @@ def test_every_input_is_accepted_or_refused_up_front(combo: Combo) -> None:
         assert re.search(r"`(name|entity|fields|options)`|argument|option", result.output), (
             f"the refusal names no option:\n{result.output}\n{reproduce}"
         )
-        # Guaranteed for every context and field within the limits with the default entity (docs/naming.md, "Long
-        # names"); an entity override near 40 characters can still meet a line the reflow cannot lay out.
-        assert combo.entity is not None or LINE_LENGTH_REFUSAL not in result.output, (
+        # Guaranteed for every context and field within the limits with the default entity and no enum field
+        # (docs/naming.md, "Long names"); an entity override near 40 characters, or an aliased enum field whose class
+        # `<Entity><Field>` is very long, can still meet a line the reflow cannot lay out.
+        promised = combo.entity is None and "enum(" not in (combo.fields or "")
+        assert not promised or LINE_LENGTH_REFUSAL not in result.output, (
             f"refused for line length (a template gives a line ruff would reformat):\n{result.output}\n{reproduce}"
         )
         REFUSED.append(result.output)
