@@ -69,12 +69,16 @@ pub struct Generation {
     pub tree: tree::Tree,
     /// The user asked to overwrite their edits.
     pub force: bool,
+    /// Files the run read as its input and writes back normalised (the context spec): what the
+    /// user changed in them is already in the tree, so a difference on disk is an update, never
+    /// an edit to keep or a conflict.
+    pub inputs: Vec<String>,
 }
 
 impl Generation {
     /// Plans the tree against what exists.
     pub fn plan(&self, source: &dyn plan::Source) -> Result<plan::Plan, Error> {
-        plan::plan(&self.root, &self.tree, source, self.force)
+        plan::plan(&self.root, &self.tree, source, self.force, &self.inputs)
     }
 }
 
@@ -122,7 +126,8 @@ pub fn generate_in(
             if model.sqlalchemy {
                 add_revisions(&valid, &spec, &previous, &mut tree)?;
             }
-            tree.insert(format!("{root}/{}", spec::FILE_NAME), spec.to_text());
+            let spec_path = format!("{root}/{}", spec::FILE_NAME);
+            tree.insert(spec_path.clone(), spec.to_text());
             // After the revisions: migrations carry names too. Lines within the limit are never
             // touched, so a carried revision (generated under the same rules) keeps its bytes.
             reflow::reflow(&mut tree);
@@ -133,6 +138,7 @@ pub fn generate_in(
                 root: model.root,
                 tree,
                 force: valid.options.force,
+                inputs: vec![spec_path],
             })
         }
     }
@@ -398,6 +404,17 @@ mod tests {
             .push(json!({"name": "due", "type": "date", "optional": true}));
         disk.insert(spec_path.to_owned(), spec.to_string());
         let edited = generate_in(Generator::Domain, &json!({"name": "orders"}), &disk).unwrap();
+        // The hand-edited spec is the run's input, not an edit to protect: it is rewritten in its
+        // normalised form, never kept or in conflict (Nx's `sync` found it reported as "edited").
+        let spec_entry = edited
+            .plan(&disk)
+            .unwrap()
+            .entries
+            .into_iter()
+            .find(|e| e.path == spec_path)
+            .unwrap();
+        assert_eq!(spec_entry.action, plan::Action::Update);
+        assert!(!spec_entry.forced);
         let stored =
             spec::ContextSpec::parse(spec_path, edited.tree.get(spec_path).unwrap()).unwrap();
         assert_eq!(

@@ -153,7 +153,15 @@ pub(crate) fn read_manifest(source: &dyn Source, path: &str) -> Result<Option<Ma
 }
 
 /// Plans `tree` (which includes the new manifest at `<root>/.python-ddd.json`) against `source`.
-pub fn plan(root: &str, tree: &Tree, source: &dyn Source, force: bool) -> Result<Plan, Error> {
+/// `inputs` are generated files the run read as its input (like the manifest): whatever differs on
+/// disk was taken in, so they are updated, never kept or in conflict.
+pub fn plan(
+    root: &str,
+    tree: &Tree,
+    source: &dyn Source,
+    force: bool,
+    inputs: &[String],
+) -> Result<Plan, Error> {
     let manifest_path = format!("{root}/{}", manifest::FILE_NAME);
     let previous = read_manifest(source, &manifest_path)?;
     let last_generated = |path: &str| {
@@ -171,7 +179,9 @@ pub fn plan(root: &str, tree: &Tree, source: &dyn Source, force: bool) -> Result
         let action = match current.as_deref() {
             None => Action::Create,
             Some(current) if current == generated => Action::Unchanged,
-            Some(_) if path == manifest_path => Action::Update,
+            Some(_) if path == manifest_path || inputs.iter().any(|input| input == path) => {
+                Action::Update
+            }
             Some(current) => match last_generated(path) {
                 Some(last) if last == manifest::hash(current) => Action::Update,
                 Some(last) if Some(last) == generated_hash => Action::Kept,
@@ -273,7 +283,7 @@ mod tests {
     #[test]
     fn fresh_run_creates_everything() {
         let new = tree(&[("a.py", "a")], &[("a.py", "a")]);
-        let plan = plan(ROOT, &new, &BTreeMap::new(), false).unwrap();
+        let plan = plan(ROOT, &new, &BTreeMap::new(), false, &[]).unwrap();
         assert_eq!(
             actions(&plan),
             [
@@ -291,7 +301,7 @@ mod tests {
             format!("{ROOT}/.python-ddd.json"),
             manifest_text(&[("a.py", "a")]),
         );
-        let plan = plan(ROOT, &new, &existing, false).unwrap();
+        let plan = plan(ROOT, &new, &existing, false, &[]).unwrap();
         assert_eq!(
             actions(&plan),
             [
@@ -329,7 +339,7 @@ mod tests {
             ],
             &[],
         );
-        let planned = plan(ROOT, &new, &existing, false).unwrap();
+        let planned = plan(ROOT, &new, &existing, false, &[]).unwrap();
         assert_eq!(
             actions(&planned),
             [
@@ -354,7 +364,7 @@ mod tests {
             }
         );
 
-        let forced = plan(ROOT, &new, &existing, true).unwrap();
+        let forced = plan(ROOT, &new, &existing, true, &[]).unwrap();
         assert!(!forced.has_conflicts());
         assert!(
             forced
@@ -377,7 +387,7 @@ mod tests {
             manifest_text(&[("../../elsewhere/file.txt", "precious")]),
         );
         let new = tree(&[("a.py", "a")], &[("a.py", "a")]);
-        match plan(ROOT, &new, &existing, true) {
+        match plan(ROOT, &new, &existing, true, &[]) {
             Err(Error::ManifestEntry { path, entry, flaw }) => {
                 assert_eq!(path, "libs/orders/.python-ddd.json");
                 assert_eq!(entry, "../../elsewhere/file.txt");
@@ -393,7 +403,7 @@ mod tests {
         existing.insert(format!("{ROOT}/.python-ddd.json"), "{".to_owned());
         let new = tree(&[], &[]);
         assert!(matches!(
-            plan(ROOT, &new, &existing, false),
+            plan(ROOT, &new, &existing, false, &[]),
             Err(Error::Manifest { .. })
         ));
     }
