@@ -69,10 +69,11 @@ pub struct Generation {
     pub tree: tree::Tree,
     /// The user asked to overwrite their edits.
     pub force: bool,
-    /// Files the run read as its input and writes back normalised (the context spec): what the
-    /// user changed in them is already in the tree, so a difference on disk is an update, never
-    /// an edit to keep or a conflict.
-    pub inputs: Vec<String>,
+    /// Files the run read as its input and writes back normalised (the context spec), each with
+    /// the hash of the content it read: while the disk still holds that content, what the user
+    /// changed in it is already in the tree, so it is an update, never an edit to keep or a
+    /// conflict. Content the run did not read follows the usual rules.
+    pub inputs: Vec<(String, String)>,
 }
 
 impl Generation {
@@ -138,10 +139,25 @@ pub fn generate_in(
                 root: model.root,
                 tree,
                 force: valid.options.force,
-                inputs: vec![spec_path],
+                inputs: read_inputs(source, [spec_path])?,
             })
         }
     }
+}
+
+/// The `(path, hash of the content read)` of each input file that exists in `source`.
+fn read_inputs(
+    source: &dyn plan::Source,
+    paths: impl IntoIterator<Item = String>,
+) -> Result<Vec<(String, String)>, Failure> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if let Some(text) = source.read(&path)? {
+            let hash = manifest::hash(&text);
+            inputs.push((path, hash));
+        }
+    }
+    Ok(inputs)
 }
 
 /// Adds every migration revision of the spec's history: a revision the previous run wrote and
@@ -415,6 +431,18 @@ mod tests {
             .unwrap();
         assert_eq!(spec_entry.action, plan::Action::Update);
         assert!(!spec_entry.forced);
+        // Content the run did not read is the user's: replaced after the run read it, the spec is
+        // an edit like any other (the edit/regenerate loop found this).
+        let mut replaced = disk.clone();
+        replaced.insert(spec_path.to_owned(), "{\"replaced\": true}\n".to_owned());
+        let spec_entry = edited
+            .plan(&replaced)
+            .unwrap()
+            .entries
+            .into_iter()
+            .find(|e| e.path == spec_path)
+            .unwrap();
+        assert_eq!(spec_entry.action, plan::Action::Conflict);
         let stored =
             spec::ContextSpec::parse(spec_path, edited.tree.get(spec_path).unwrap()).unwrap();
         assert_eq!(

@@ -153,14 +153,15 @@ pub(crate) fn read_manifest(source: &dyn Source, path: &str) -> Result<Option<Ma
 }
 
 /// Plans `tree` (which includes the new manifest at `<root>/.python-ddd.json`) against `source`.
-/// `inputs` are generated files the run read as its input (like the manifest): whatever differs on
-/// disk was taken in, so they are updated, never kept or in conflict.
+/// `inputs` are generated files the run read as its input (like the manifest), with the hash of
+/// the content read: while the disk holds that content, it was taken in, so the file is updated,
+/// never kept or in conflict.
 pub fn plan(
     root: &str,
     tree: &Tree,
     source: &dyn Source,
     force: bool,
-    inputs: &[String],
+    inputs: &[(String, String)],
 ) -> Result<Plan, Error> {
     let manifest_path = format!("{root}/{}", manifest::FILE_NAME);
     let previous = read_manifest(source, &manifest_path)?;
@@ -179,7 +180,12 @@ pub fn plan(
         let action = match current.as_deref() {
             None => Action::Create,
             Some(current) if current == generated => Action::Unchanged,
-            Some(_) if path == manifest_path || inputs.iter().any(|input| input == path) => {
+            Some(_) if path == manifest_path => Action::Update,
+            Some(current)
+                if inputs
+                    .iter()
+                    .any(|(input, read)| input == path && *read == manifest::hash(current)) =>
+            {
                 Action::Update
             }
             Some(current) => match last_generated(path) {
