@@ -7,9 +7,11 @@ Test ids read `<persistence>-<eventBus>-<api>-<projectLayout>[-fields=<spec>][-n
 
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import re
 import shutil
+import sys
 import time
 import zipfile
 from typing import TYPE_CHECKING
@@ -220,9 +222,53 @@ def test_requirements_are_covered_by_the_pinned_venv(combo: Combo, projects: Pro
         fail(combo, "requirements not covered by the pinned venv:\n  " + "\n  ".join(problems))
 
 
+def _imported_top_levels(project: Project) -> dict[str, str]:
+    """Top-level module name -> first file importing it, over every generated .py file (stubs under typings/ too)."""
+    imported: dict[str, str] = {}
+    for path in sorted(project.context.rglob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                imported.setdefault(name.split(".")[0], str(path.relative_to(project.context)))
+    return imported
+
+
+@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in option_combos()])
+def test_every_third_party_import_is_declared_in_pyproject(combo: Combo, projects: Projects) -> None:
+    """`uv run` installs only what pyproject.toml declares, so the pinned venv hides a missing declaration
+    (Nx's targets failed with "No module named 'hypothesis'" while the matrix was green)."""
+    project = projects.project(combo)
+    pyproject = project.pyproject
+    declared = list(pyproject.get("project", {}).get("dependencies", []))
+    for reqs in pyproject.get("dependency-groups", {}).values():
+        declared += [r for r in reqs if isinstance(r, str)]
+    declared_names = {canonicalize_name(Requirement(r).name) for r in declared}
+    local = {p.parent.name for p in project.context.rglob("__init__.py")}
+    local |= {p.stem for p in project.context.rglob("*.py")}
+    local |= {p.name for p in project.context.rglob("*") if p.is_dir()}
+    distributions = importlib.metadata.packages_distributions()
+    problems = []
+    for module, where in sorted(_imported_top_levels(project).items()):
+        if module in sys.stdlib_module_names or module in local or module == "__future__":
+            continue
+        owners = {canonicalize_name(d) for d in distributions.get(module, [])}
+        if not owners:
+            problems.append(f"{where}: imports {module!r}, which no installed distribution provides")
+        elif not owners & declared_names:
+            owner = ", ".join(sorted(owners))
+            problems.append(f"{where}: imports {module!r} ({owner}), not declared in pyproject.toml")
+    if problems:
+        fail(combo, "imports uv would not install:\n  " + "\n  ".join(problems))
+
+
 def test_the_venv_was_built_from_the_all_options_pins(projects: Projects) -> None:
     """ensure-venv.sh copies the requirements it installed into the venv; they must be today's generated ones."""
-    import sys
     from pathlib import Path
 
     installed_from = Path(sys.prefix) / "requirements-dev.txt"
