@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import os
 import re
 import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
 import sys
 import time
+import urllib.request
 import zipfile
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 import pytest
@@ -34,6 +41,7 @@ from harness import (
     all_combos,
     clean_env,
     fail,
+    mypy_cache_for,
     option_combos,
     run,
 )
@@ -267,6 +275,75 @@ def test_every_third_party_import_is_declared_in_pyproject(combo: Combo, project
         fail(combo, "imports uv would not install:\n  " + "\n  ".join(problems))
 
 
+def _recipes(combo: Combo) -> set[str]:
+    recipes = {"default", "test", "lint", "typecheck", "format", "check"}
+    return recipes | ({"serve"} if combo.api == "fastapi" else set()) | ({"migrate"} if combo.sqlalchemy else set())
+
+
+@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in option_combos()])
+def test_the_justfile_has_the_recipes_the_options_call_for(combo: Combo, projects: Projects) -> None:
+    project = projects.project(combo)
+    result = run(["just", "--summary"], cwd=project.context)
+    if result.returncode != 0 or set(result.output.split()) != _recipes(combo):
+        fail(combo, f"`just --summary` should list exactly {sorted(_recipes(combo))}", result)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    "combo",
+    [pytest.param(c, id=c.id) for c in (ALL_OPTIONS, Combo(persistence="memory", event_bus="memory", api="none"))],
+)
+def test_the_justfile_recipes_run(combo: Combo, projects: Projects, matrix: Matrix) -> None:
+    """`just check`, `just migrate` and `just serve` for real, with the pinned tools (`UV_RUN=` runs them from PATH)."""
+    project = projects.project(combo)
+    matrix.result(combo, "mypy")  # its cache seeds this run's, so only the project's own modules are checked again
+    seed = mypy_cache_for(combo)
+    cache = seed.with_name(f"{seed.name}-just")
+    if not cache.exists() and seed.is_dir():
+        shutil.copytree(seed, cache)
+    env = clean_env(UV_RUN="", MYPY_CACHE_DIR=str(cache), RUFF_NO_CACHE="true")
+    result = run(["just", "check"], cwd=project.context, env=env)
+    if result.returncode != 0 or _count(_pytest_summary(result.output), "passed") == 0:
+        fail(combo, "`just check` failed (or ran no tests)", result)
+    if combo.sqlalchemy:
+        database = project.workspace / "just-migrate.db"
+        env[f"{combo.name.upper()}_DATABASE_URL"] = f"sqlite+aiosqlite:///{database}"
+        result = run(["just", "migrate"], cwd=project.context, env=env)
+        tables = sqlite3.connect(database).execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        if result.returncode != 0 or ("alembic_version",) not in tables or ("orders",) not in tables:
+            fail(combo, f"`just migrate` should create the tables (found {tables})", result)
+    if combo.api == "fastapi":
+        _check_just_serve(combo, project, env)
+
+
+def _check_just_serve(combo: Combo, project: Project, env: dict[str, str]) -> None:
+    port = _free_port()
+    env = {**env, f"{combo.name.upper()}_PERSISTENCE": "memory", f"{combo.name.upper()}_EVENT_BUS": "memory"}
+    argv = ["just", "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        argv, cwd=project.context, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        deadline, status = time.monotonic() + 60, None
+        while status is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                    status = response.status
+            except OSError:
+                time.sleep(0.5)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    if status != HTTPStatus.OK:
+        result = Result(argv, project.context, server.returncode, output.decode(errors="replace"), 0.0)
+        fail(combo, f"`just serve` did not answer GET /health with 200 (got {status})", result)
+
+
 def test_the_venv_was_built_from_the_all_options_pins(projects: Projects) -> None:
     """ensure-venv.sh copies the requirements it installed into the venv; they must be today's generated ones."""
     from pathlib import Path
@@ -376,8 +453,6 @@ def test_a_planted_layer_violation_fails_lint_imports(
 
 def test_the_mypy_caches_are_per_combination() -> None:
     """Two combinations never share a cache directory (their module names collide, their contents differ)."""
-    from harness import mypy_cache_for
-
     dirs = [mypy_cache_for(c) for c in COMBOS]
     assert len(set(dirs)) == len(dirs)
     assert all(d.parent == CACHE / "mypy" for d in dirs)
