@@ -68,6 +68,10 @@ pub struct SqlNames {
     pub primary_key: String,
     pub unique_id: String,
     pub version_check: String,
+    /// The transactional outbox's table (`<table>_outbox`) and its constraints.
+    pub outbox_table: String,
+    pub outbox_primary_key: String,
+    pub outbox_unique_event_id: String,
 }
 
 /// Nx project names in the per-layer layout.
@@ -144,6 +148,9 @@ impl DomainModel {
             primary_key: names::sql_identifier(&format!("pk_{table}")),
             unique_id: names::sql_identifier(&format!("uq_{table}_id")),
             version_check: names::sql_identifier(&format!("ck_{table}_version_not_negative")),
+            outbox_table: names::sql_identifier(&format!("{table}_outbox")),
+            outbox_primary_key: names::sql_identifier(&format!("pk_{table}_outbox")),
+            outbox_unique_event_id: names::sql_identifier(&format!("uq_{table}_outbox_event_id")),
         };
         let enums = fields
             .iter()
