@@ -10,6 +10,9 @@ then, for every later step, re-run the generator with the step's fields and chec
 - the row survives, and the generated tests pass (``pytest``: the infrastructure tests at every step, all of them at
   the last; on PostgreSQL against their own database).
 
+A context from before the transactional outbox (issue 10 item 4) gets the revision that creates it: a database at its
+revision 0001 upgrades to the outbox without drift (``test_a_database_from_before_the_outbox_migrates_to_it``).
+
 Run alone with ``tests/run-all.sh matrix`` and ``PYTHON_DDD_MATRIX_ARGS="-k evolution"``; it prints each step's time.
 """
 
@@ -147,6 +150,75 @@ def test_evolution(
         )
         with capsys.disabled():
             print(f"\nevolution[{database}] step {index}: {time.monotonic() - started:.1f} s", end="")
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_database_from_before_the_outbox_migrates_to_it(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 10 item 4: a context whose revisions predate the transactional outbox (its spec's revisions say nothing of
+    it, so revision 0001 creates only the aggregate's table) gets revision 0002 creating the outbox; a database at 0001
+    with a row in it upgrades to a schema without drift, downgrades to 0001 again, and keeps its row throughout."""
+    started = time.monotonic()
+    fields = STEPS[0][0]
+    # The spec a run before the outbox left: the current one without the revisions' `outbox` flag.
+    fresh = tmp_path / "fresh"
+    _check(
+        run([str(binary()), "generate", "domain", "orders", "--root", str(fresh), "--fields", fields], cwd=tmp_path),
+        "generate the current spec",
+    )
+    spec = json.loads((fresh / CONTEXT / "python-ddd.spec.json").read_text())
+    assert [m.pop("outbox") for m in spec["migrations"]] == [True]
+    workspace = tmp_path / "ws"
+    context = workspace / CONTEXT
+    context.mkdir(parents=True)
+    (context / "python-ddd.spec.json").write_text(json.dumps(spec, indent=2) + "\n")
+
+    generated = _check(
+        run([str(binary()), "generate", "domain", "orders", "--root", str(workspace)], cwd=tmp_path),
+        "generate over the spec from before the outbox",
+    )
+    assert "rev_0002_create_orders_outbox.py" in generated.output, generated.output
+    revisions = _revisions(workspace)
+    assert sorted(revisions) == ["rev_0001_create_orders_table.py", "rev_0002_create_orders_outbox.py"]
+    assert b"outbox" not in revisions["rev_0001_create_orders_table.py"]
+    stored = json.loads((context / "python-ddd.spec.json").read_text())
+    assert [m.get("outbox", False) for m in stored["migrations"]] == [False, True]
+    for tool in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
+        _check(run(tool, cwd=context), " ".join(tool))
+
+    test_url: str | None = None
+    if database == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'before-outbox.db'}"
+    else:
+        postgres: Postgres = request.getfixturevalue("postgres")
+        url = postgres.createdb_named("before_outbox_db")
+        test_url = postgres.createdb_named("before_outbox_tests")
+    env = clean_env(ORDERS_DATABASE_URL=url)
+    _check(run(["alembic", "upgrade", "0001"], cwd=context, env=env), "alembic upgrade 0001")
+    _insert_row(database, url, request)
+    assert not _has_table(database, url, request, "orders_outbox")
+    _check(run(["alembic", "upgrade", "head"], cwd=context, env=env), "alembic upgrade head")
+    _check(run(["alembic", "check"], cwd=context, env=env), "alembic check (drift)")
+    assert _has_table(database, url, request, "orders_outbox")
+    _check(run(["alembic", "downgrade", "0001"], cwd=context, env=env), "alembic downgrade 0001")
+    assert not _has_table(database, url, request, "orders_outbox")
+    _check(run(["alembic", "upgrade", "head"], cwd=context, env=env), "alembic upgrade head again")
+    assert _count_rows(database, url, request) == "1", "the row did not survive"
+    pytest_env = clean_env(TEST_DATABASE_URL=test_url) if test_url else clean_env()
+    tests = ["pytest", "-p", "no:cacheprovider", "-q", "-x", "infrastructure"]
+    _check(run(tests, cwd=context, env=pytest_env), "pytest infrastructure")
+    with capsys.disabled():
+        print(f"\nbefore-outbox[{database}]: {time.monotonic() - started:.1f} s", end="")
+
+
+def _has_table(database: str, url: str, request: pytest.FixtureRequest, table: str) -> bool:
+    if database == "sqlite":
+        with sqlite3.connect(url.removeprefix("sqlite+aiosqlite:///")) as connection:
+            query = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+            return connection.execute(query, (table,)).fetchone()[0] == 1
+    postgres: Postgres = request.getfixturevalue("postgres")
+    return postgres.query(url.rsplit("/", 1)[1], f"SELECT to_regclass('public.{table}') IS NOT NULL") == "t"
 
 
 ROW = {

@@ -14,6 +14,10 @@
 //!   existing rows may hold `NULL`s, values of the old type, or live under the old table name; add
 //!   a new optional field instead (or write that migration by hand).
 //!
+//! - create the transactional outbox table (`<table>_outbox`): revision `0001` of a new context
+//!   does; a history recorded before the outbox existed (its revisions say `outbox: false`) gets
+//!   the next revision to create it, with the field changes of that run if there are any.
+//!
 //! Every alteration runs in `op.batch_alter_table`, which SQLite needs for drops and alters (it
 //! copies the table) and other databases run as plain `ALTER TABLE`s.
 
@@ -30,7 +34,9 @@ pub fn revision_id(number: usize) -> String {
 }
 
 /// The history after this run: `history` plus, when the tables changed since its last revision, a
-/// new revision leaving them as `current` says. An empty history starts with `0001`.
+/// new revision leaving them as `current` says. An empty history starts with `0001`. Every
+/// revision this writes leaves the transactional outbox table: a history whose last revision
+/// predates the outbox gets one that creates it, with the field changes if there are any.
 pub fn advance(
     mut history: Vec<Revision>,
     current: &AggregateSpec,
@@ -40,18 +46,30 @@ pub fn advance(
         history.push(Revision {
             revision: revision_id(1),
             aggregates: vec![current.clone()],
+            outbox: true,
         });
         return Ok(history);
     };
     let before = &last.aggregates[0];
     let changes = Changes::between(before, current)?;
-    if !changes.is_empty() {
+    if !changes.is_empty() || !last.outbox {
         history.push(Revision {
             revision: revision_id(history.len() + 1),
             aggregates: vec![current.clone()],
+            outbox: true,
         });
     }
     Ok(history)
+}
+
+/// The history a context generated before context specs existed has: its revision `0001` created
+/// the table of the fields its manifest recorded, and no outbox (which came later still).
+pub fn before_specs(aggregate: &AggregateSpec) -> Vec<Revision> {
+    vec![Revision {
+        revision: revision_id(1),
+        aggregates: vec![aggregate.clone()],
+        outbox: false,
+    }]
 }
 
 /// The recorded history (the spec's `migrations`, which a user may have edited) is one the
@@ -80,7 +98,8 @@ fn check_recorded(history: &[Revision]) -> Result<(), Vec<Problem>> {
             return Err(problem(revision, "must list exactly one aggregate"));
         }
         if let Some(previous) = index.checked_sub(1).map(|i| &history[i])
-            && Changes::between(&previous.aggregates[0], &revision.aggregates[0]).is_err()
+            && (Changes::between(&previous.aggregates[0], &revision.aggregates[0]).is_err()
+                || (previous.outbox && !revision.outbox))
         {
             return Err(problem(
                 revision,
@@ -193,6 +212,9 @@ fn kind_word(field: &FieldEntry) -> String {
 #[allow(clippy::struct_excessive_bools)] // flags are what `{{#if}}` reads
 pub struct RevisionView {
     pub id: String,
+    /// The file name after `rev_<id>_`: what the revision does (`alter_orders_table`,
+    /// `create_orders_outbox`); the first revision's file is always `create_<table>_table`.
+    pub slug: String,
     /// The previous revision's id; empty for the first.
     pub down: String,
     pub added: Vec<Field>,
@@ -202,6 +224,11 @@ pub struct RevisionView {
     /// The file uses the context's `ExactDecimal` / `UtcDateTime` column types.
     pub exact_decimal: bool,
     pub utc_datetime: bool,
+    /// The revision creates the transactional outbox table: the first revision of a new context,
+    /// or the one after a revision that predates the outbox.
+    pub creates_outbox: bool,
+    /// The revision changes the aggregate's table (an alter revision may only create the outbox).
+    pub alters_table: bool,
 }
 
 /// An enum field whose values changed.
@@ -247,6 +274,7 @@ pub fn revision_model(
     let Some(previous) = index.checked_sub(1).map(|i| &history[i]) else {
         let view = RevisionView {
             id: revision.revision.clone(),
+            slug: format!("create_{}_table", model.entity_plural_snake),
             down: String::new(),
             added: Vec::new(),
             dropped: Vec::new(),
@@ -254,6 +282,8 @@ pub fn revision_model(
             enums: Vec::new(),
             exact_decimal: false,
             utc_datetime: false,
+            creates_outbox: revision.outbox,
+            alters_table: false,
         };
         return (
             CREATE_FEATURE,
@@ -285,11 +315,21 @@ pub fn revision_model(
         })
         .collect();
     let columns = || added.iter().chain(&dropped).chain(&relaxed);
+    let creates_outbox = revision.outbox && !previous.outbox;
+    let alters_table = !changes.is_empty();
     let view = RevisionView {
         id: revision.revision.clone(),
+        slug: if alters_table {
+            format!("alter_{}_table", model.entity_plural_snake)
+        } else {
+            format!("create_{}_outbox", model.entity_plural_snake)
+        },
         down: previous.revision.clone(),
         exact_decimal: columns().any(|f| matches!(f.kind, Kind::Decimal | Kind::Money)),
-        utc_datetime: columns().any(|f| f.kind == Kind::Datetime),
+        // The outbox's timestamps are `UtcDateTime` columns.
+        utc_datetime: creates_outbox || columns().any(|f| f.kind == Kind::Datetime),
+        creates_outbox,
+        alters_table,
         added,
         dropped,
         relaxed,
@@ -367,6 +407,53 @@ mod tests {
         assert_eq!(ids(&history), ["0001", "0002", "0003", "0004", "0005"]);
     }
 
+    /// The outbox came after context specs: a history whose last revision predates it gets one
+    /// more revision that creates it (alone, or with the run's field changes), and only one.
+    #[test]
+    fn a_history_from_before_the_outbox_gets_a_revision_creating_it() {
+        let old = before_specs(&aggregate("t:str"));
+        assert!(!old[0].outbox);
+        let created = advance(old.clone(), &aggregate("t:str")).unwrap();
+        assert_eq!(ids(&created), ["0001", "0002"]);
+        assert!(created[1].outbox);
+        assert_eq!(created[1].aggregates, old[0].aggregates);
+        assert_eq!(
+            advance(created.clone(), &aggregate("t:str")).unwrap(),
+            created
+        );
+        let with_field = advance(old, &aggregate("t:str,p:int?")).unwrap();
+        assert_eq!(ids(&with_field), ["0001", "0002"]);
+        assert!(with_field[1].outbox);
+        assert_eq!(with_field[1].aggregates[0], aggregate("t:str,p:int?"));
+        // A new context's first revision creates it.
+        assert!(advance(Vec::new(), &aggregate("t:str")).unwrap()[0].outbox);
+    }
+
+    /// What a revision template is told: the first revision creates the outbox only when its
+    /// revision says so, and an outbox-only revision alters no table and is named for what it does.
+    #[test]
+    fn revision_views_say_what_creates_the_outbox() {
+        let valid =
+            crate::validate::domain(&serde_json::json!({"name": "orders", "fields": "t:str"}))
+                .unwrap();
+        let view = |history: &[Revision], index: usize| revision_model(&valid, history, index);
+        let new = advance(Vec::new(), &aggregate("t:str")).unwrap();
+        let (feature, first) = view(&new, 0);
+        assert_eq!(feature, CREATE_FEATURE);
+        assert!(first.revision.creates_outbox);
+        let old = advance(before_specs(&aggregate("t:str")), &aggregate("t:str")).unwrap();
+        assert!(!view(&old, 0).1.revision.creates_outbox);
+        let (feature, second) = view(&old, 1);
+        assert_eq!(feature, ALTER_FEATURE);
+        let second = second.revision;
+        assert!(second.creates_outbox && !second.alters_table && second.utc_datetime);
+        assert_eq!(second.slug, "create_orders_outbox");
+        let later = advance(old, &aggregate("t:str,p:int?")).unwrap();
+        let third = view(&later, 2).1.revision;
+        assert!(!third.creates_outbox && third.alters_table);
+        assert_eq!(third.slug, "alter_orders_table");
+    }
+
     /// A hand-edited history that the generator could not have written is refused, not rendered.
     #[test]
     fn a_tampered_history_is_refused() {
@@ -375,13 +462,19 @@ mod tests {
         renumbered[0].revision = "0002".into();
         let mut empty = history.clone();
         empty[0].aggregates.clear();
-        let mut impossible = advance(history, &aggregate("t:str")).unwrap();
+        let mut impossible = advance(history.clone(), &aggregate("t:str")).unwrap();
         impossible[1].aggregates[0] = aggregate("t:int");
+        let mut outbox_dropped = advance(history, &aggregate("t:str")).unwrap();
+        outbox_dropped[1].outbox = false;
         for (history, why) in [
             (renumbered, "`0002` is out of order: expected `0001`"),
             (empty, "`0001` must list exactly one aggregate"),
             (
                 impossible,
+                "`0002` records a change no generated migration makes",
+            ),
+            (
+                outbox_dropped,
                 "`0002` records a change no generated migration makes",
             ),
         ] {

@@ -326,6 +326,78 @@ mod tests {
         assert!(written[4].1.contains("\"total_amount\",\n            existing_type=ExactDecimal(),\n            nullable=True"));
     }
 
+    /// issue 10 item 4: a context whose revisions predate the transactional outbox (its spec's
+    /// revisions say nothing of it, its `0001` creates only the aggregate's table) gets revision
+    /// `0002` creating the outbox table, and `0001` is carried as it is; a new context's `0001`
+    /// creates both tables.
+    #[test]
+    fn a_context_from_before_the_outbox_gets_a_revision_creating_it() {
+        let spec_path = "libs/orders/python-ddd.spec.json";
+        let manifest_path = "libs/orders/.python-ddd.json";
+        let options = json!({"name": "orders"});
+        let new = generate(Generator::Domain, &options).unwrap();
+        let new_revisions = revisions(&new);
+        assert_eq!(new_revisions.len(), 1);
+        assert!(
+            new_revisions[0]
+                .1
+                .contains("op.create_table(\n        \"orders_outbox\",")
+        );
+        let mut spec =
+            spec::ContextSpec::parse(spec_path, new.tree.get(spec_path).unwrap()).unwrap();
+        assert!(spec.migrations[0].outbox);
+
+        // The workspace a run before the outbox left: rendered from its spec, then without what
+        // this run adds (revision 0002, in the files and in the manifest).
+        spec.migrations[0].outbox = false;
+        let legacy_spec = spec.to_text();
+        let mut disk =
+            std::collections::BTreeMap::from([(spec_path.to_owned(), legacy_spec.clone())]);
+        disk = disk_of(&generate_in(Generator::Domain, &options, &disk).unwrap());
+        let rev_0002 = format!("{VERSIONS}/rev_0002_create_orders_outbox.py");
+        assert!(disk.remove(&rev_0002).is_some());
+        let mut manifest: Value = serde_json::from_str(&disk[manifest_path]).unwrap();
+        let relative = &rev_0002["libs/orders/".len()..];
+        assert!(
+            manifest["files"]
+                .as_object_mut()
+                .unwrap()
+                .remove(relative)
+                .is_some()
+        );
+        disk.insert(manifest_path.to_owned(), manifest.to_string());
+        disk.insert(spec_path.to_owned(), legacy_spec);
+        let rev_0001 = format!("{VERSIONS}/rev_0001_create_orders_table.py");
+        // An edit to the carried revision shows it is carried, not rendered again.
+        let carried = format!("{}# edited by hand\n", disk[&rev_0001]);
+        assert!(!carried.contains("outbox"), "{carried}");
+        disk.insert(rev_0001.clone(), carried.clone());
+
+        let upgraded = generate_in(Generator::Domain, &options, &disk).unwrap();
+        assert_eq!(upgraded.tree.get(&rev_0001), Some(carried.as_str()));
+        let created = upgraded.tree.get(&rev_0002).expect("revision 0002");
+        for expected in [
+            "Revises: 0001",
+            "down_revision: str | None = \"0001\"",
+            "op.create_table(\n        \"orders_outbox\",",
+            "op.drop_table(\"orders_outbox\")",
+        ] {
+            assert!(created.contains(expected), "{expected} not in:\n{created}");
+        }
+        assert!(!created.contains("batch_alter_table"), "{created}");
+        let plan = upgraded.plan(&disk).unwrap();
+        let action = |path: &str| plan.entries.iter().find(|e| e.path == path).unwrap().action;
+        assert_eq!(action(&rev_0002), plan::Action::Create);
+        assert_eq!(action(&rev_0001), plan::Action::Unchanged);
+        let stored =
+            spec::ContextSpec::parse(spec_path, upgraded.tree.get(spec_path).unwrap()).unwrap();
+        let outbox: Vec<bool> = stored.migrations.iter().map(|r| r.outbox).collect();
+        assert_eq!(outbox, [false, true]);
+        // The next run adds nothing.
+        let again = generate_in(Generator::Domain, &options, &disk_of(&upgraded)).unwrap();
+        assert_eq!(revisions(&again), revisions(&upgraded));
+    }
+
     /// A revision on disk is carried forward as it is, even when edited (a data migration added
     /// by hand) or when the template changed since; a missing one is rendered again.
     #[test]

@@ -47,12 +47,11 @@ impl<'a> Previous<'a> {
             previous.spec_path = Some(spec_path);
         } else if let Some(recorded) = previous.recorded_options() {
             // Generated before specs existed: the manifest's options are the spec, and its
-            // revision 0001 (if any) created the table they describe.
+            // revision 0001 (if any) created the table they describe, and no outbox.
             if let Ok(valid) = validate::domain(&Value::Object(recorded.clone())) {
                 if valid.options.persistence == Persistence::Sqlalchemy {
                     let spec = ContextSpec::from_valid(&valid, Vec::new());
-                    previous.history =
-                        history::advance(Vec::new(), spec.root_aggregate()).unwrap_or_default();
+                    previous.history = history::before_specs(spec.root_aggregate());
                 }
                 previous.base = recorded;
             }

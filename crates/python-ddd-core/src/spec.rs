@@ -114,6 +114,11 @@ pub struct Revision {
     pub revision: String,
     /// The aggregates' fields as the tables hold them after this revision.
     pub aggregates: Vec<AggregateSpec>,
+    /// The transactional outbox table (the domain events committed with the changes) exists after
+    /// this revision. Revisions written before the outbox existed leave it out (`false`); the next
+    /// run adds a revision that creates it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outbox: bool,
 }
 
 impl FieldEntry {
