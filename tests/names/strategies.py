@@ -153,8 +153,56 @@ def field_specs(context: str) -> st.SearchStrategy[str | None]:
     return st.one_of(st.none(), items, items, items)
 
 
+def long_entities() -> st.SearchStrategy[str]:
+    """PascalCase entity overrides of 25 to 40 characters from realistic words (issue 9: up to the limit)."""
+    realistic = st.sampled_from([w for w in REALISTIC if SNAKE.match(w) and len(w) > 2 and not w.endswith("_")])
+    return st.tuples(st.lists(realistic, min_size=6, max_size=12), st.integers(25, MAX_NAME)).map(
+        lambda t: _pascal("_".join(t[0]))[: t[1]]
+    )
+
+
+def longest_fields() -> st.SearchStrategy[str]:
+    """1-12 fields of 35-40 characters, every kind, optional or not, enums with 40-character members."""
+    names = st.one_of(
+        st.sampled_from(MAX_FIELD_NAMES),
+        st.integers(35, MAX_NAME).map(lambda n: ("delivery_confirmation_reference_" * 3)[:n].strip("_")),
+    )
+    member = st.integers(30, MAX_NAME).map(lambda n: ("awaiting_pickup_at_the_origin_" * 3)[:n].strip("_"))
+    kinds = st.one_of(
+        st.sampled_from(KINDS),
+        st.lists(member, min_size=1, max_size=3, unique=True).map(lambda values: f"enum({'|'.join(values)})"),
+    )
+    items = st.tuples(names, kinds, st.booleans()).map(lambda t: f"{t[0]}:{t[1]}{'?' if t[2] else ''}")
+    # Distinct names: a numbered suffix keeps them within the limit.
+    return st.lists(items, min_size=1, max_size=12).map(
+        lambda fields: ",".join(
+            f"{f.split(':', 1)[0][:37].rstrip('_')}_{i:02d}:{f.split(':', 1)[1]}" for i, f in enumerate(fields)
+        )
+    )
+
+
 @st.composite
-def combos(draw: st.DrawFn) -> Combo:
+def longest_combos(draw: st.DrawFn) -> Combo:
+    """A long context, often a long entity override, and long fields together: the lines that carry the most
+    names (issue 9)."""
+    name = draw(long_contexts())
+    return Combo(
+        persistence=draw(st.sampled_from(PERSISTENCE)),
+        event_bus=draw(st.sampled_from(EVENT_BUS)),
+        api=draw(st.sampled_from(API)),
+        layout=draw(st.sampled_from(LAYOUT)),
+        fields=draw(longest_fields()),
+        name=name,
+        entity=draw(st.one_of(st.none(), long_entities())),
+    )
+
+
+def combos() -> st.SearchStrategy[Combo]:
+    return st.one_of(any_combos(), longest_combos())
+
+
+@st.composite
+def any_combos(draw: st.DrawFn) -> Combo:
     name = draw(context_names())
     return Combo(
         persistence=draw(st.sampled_from(PERSISTENCE)),

@@ -78,20 +78,18 @@ fn reflow_line(line: &str, out: &mut Vec<String>) {
         out.extend(exploded);
         return;
     }
+    if let Some(lines) = annotation_before_open_bracket(line) {
+        out.extend(lines);
+        return;
+    }
     let Some(split) = bracket_split(line) else {
-        match parenthesised(line) {
-            Some(lines) => out.extend(lines),
-            None => out.push(line.to_owned()),
-        }
+        push_parenthesised(line, out);
         return;
     };
     let indent = indentation(line);
     if columns(split.head) > MAX_LINE_COLUMNS && line.trim_start().starts_with("assert ") {
         // `assert a == f(` does not fit: ruff splits at the operator instead.
-        match parenthesised(line) {
-            Some(lines) => out.extend(lines),
-            None => out.push(line.to_owned()),
-        }
+        push_parenthesised(line, out);
         return;
     }
     if columns(split.head) > MAX_LINE_COLUMNS {
@@ -108,6 +106,41 @@ fn reflow_line(line: &str, out: &mut Vec<String>) {
         reflow_line(&format!("{indent}    {item},"), out);
     }
     out.push(format!("{indent}{}", split.tail));
+}
+
+/// Pushes ruff's parenthesised layout of `line` (see [`parenthesised`]), or the line unchanged
+/// when it has none (the check then decides whether the formatter could still split it).
+fn push_parenthesised(line: &str, out: &mut Vec<String>) {
+    match parenthesised(line) {
+        Some(lines) => out.extend(lines),
+        None => out.push(line.to_owned()),
+    }
+}
+
+/// `target: A | B = value(` — the head of a bracket the template already exploded, with a union
+/// annotation — as ruff lays it out when it does not fit: the annotation parenthesised on its own
+/// line, `) = value(` after it.
+fn annotation_before_open_bracket(line: &str) -> Option<Vec<String>> {
+    let indent = indentation(line);
+    let statement = line.trim_start();
+    let value_start = statement.strip_suffix(['(', '[', '{'])?;
+    if top_level_pairs(value_start)?.iter().any(|(open, close)| close != &(open + 1)) {
+        return None;
+    }
+    let at = top_level_find(value_start, ": ")?;
+    let (target, rest) = (&value_start[..at], &value_start[at + 2..]);
+    let equals = top_level_find(rest, " = ")?;
+    let (annotation, value) = (&rest[..equals], &rest[equals + 3..]);
+    let union = annotation.contains(" | ") && annotation.split(" | ").all(is_dotted_name);
+    if !(is_dotted_name(target) && union && is_dotted_name(value)) {
+        return None;
+    }
+    let open = &statement[statement.len() - 1..];
+    Some(vec![
+        format!("{indent}{target}: ("),
+        format!("{indent}    {annotation}"),
+        format!("{indent}) = {value}{open}"),
+    ])
 }
 
 /// `from m import a, b` (over the limit, not already parenthesised) as
@@ -175,7 +208,7 @@ fn bracket_split(line: &str) -> Option<Split<'_>> {
         } else {
             after
         };
-        let colon_ok = ["if ", "elif ", "while "]
+        let colon_ok = ["if ", "elif ", "while ", "except "]
             .iter()
             .any(|keyword| trimmed.starts_with(keyword));
         if !(after.is_empty() || after == "," || after == ":" && colon_ok) {
@@ -183,7 +216,7 @@ fn bracket_split(line: &str) -> Option<Split<'_>> {
         }
         let head = &line[line.len() - trimmed.len()..open];
         let head = [
-            "if ", "elif ", "while ", "return ", "raise ", "await ", "assert ",
+            "if ", "elif ", "while ", "except ", "return ", "raise ", "await ", "assert ",
         ]
         .iter()
         .find_map(|keyword| head.strip_prefix(keyword))
@@ -350,6 +383,40 @@ fn binary_split(expression: &str, bracket_ok: bool) -> Option<(&str, &str)> {
     (bracket_ok || !bracketed).then_some((left, right))
 }
 
+/// `a | b | c` (a union, `|` its loosest top-level operator, at least twice) as `a`, `| b`,
+/// `| c`: where ruff breaks a long one. `None` when the last operand ends with a non-empty bracket
+/// (ruff would split that bracket instead).
+fn union_chain(expression: &str) -> Option<Vec<&str>> {
+    let flat_expression = flat(expression);
+    let looser = PRIORITY
+        .iter()
+        .take_while(|group| !group.contains(&" | "))
+        .flat_map(|group| group.iter());
+    if flat_expression.contains(',')
+        || flat_expression.contains("lambda")
+        || flat_expression.contains(" not ")
+        || looser.into_iter().any(|op| flat_expression.contains(op))
+        || flat_expression.matches(" | ").count() < 2
+    {
+        return None;
+    }
+    // Byte offsets of every top-level ` | `; each part after the first starts with its `|`.
+    let mut cuts = Vec::new();
+    let mut from = 0;
+    while let Some(at) = top_level_find(&expression[from..], " | ") {
+        cuts.push(from + at);
+        from += at + 3;
+    }
+    let mut parts = vec![&expression[..*cuts.first()?]];
+    for (index, &cut) in cuts.iter().enumerate() {
+        let end = cuts.get(index + 1).copied().unwrap_or(expression.len());
+        parts.push(&expression[cut + 1..end]);
+    }
+    let last = parts.last()?;
+    let bracketed = last.ends_with([')', ']', '}']) && !last.ends_with("()");
+    (!bracketed).then_some(parts)
+}
+
 /// The layouts ruff gives a long statement with no bracket to split, when its parts fit:
 /// `assert (` + `a OP b` (or `a` and `OP b` on two lines) + `)`, when `b` does not end with a
 /// bracket (ruff would split that instead); `target = (` + a name or string + `)`; and
@@ -394,10 +461,18 @@ fn parenthesised(line: &str) -> Option<Vec<String>> {
     if let Some(item) = statement.strip_suffix(',') {
         // An item of an exploded bracket (`key=a or b,`, `a == b,`, `name: T | None = None,`):
         // ruff breaks before its operator, the operator starting the next line.
-        let (left, right) = binary_split(item, false)?;
+        // A union of three or more (`name: T | Unchanged | None = UNCHANGED,`) breaks before
+        // every `|`.
+        let parts = match binary_split(item, false) {
+            Some((left, right)) => vec![left, right],
+            None => union_chain(item)?,
+        };
+        let (last, operands) = parts.split_last()?;
         let mut out = Vec::new();
-        reflow_line(&format!("{indent}{left}"), &mut out);
-        reflow_line(&format!("{indent}{right},"), &mut out);
+        for operand in operands {
+            reflow_line(&format!("{indent}{operand}"), &mut out);
+        }
+        reflow_line(&format!("{indent}{last},"), &mut out);
         return Some(out);
     }
     if let Some(definition) = statement
@@ -542,18 +617,31 @@ pub fn reformattable_long_lines(tree: &Tree) -> Vec<(&str, usize, usize)> {
     let mut long = Vec::new();
     for (path, content) in tree.iter().filter(|(path, _)| is_python(path)) {
         let mut in_string = false;
-        for (index, line) in content.lines().enumerate() {
+        let lines: Vec<&str> = content.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
             let string_line = in_string || line.contains("\"\"\"");
             if line.matches("\"\"\"").count() % 2 == 1 {
                 in_string = !in_string;
             }
             let width = columns(line);
-            if width > MAX_LINE_COLUMNS && !string_line && !unsplittable(line) {
+            let left_operand = lines
+                .get(index + 1)
+                .is_some_and(|next| continues_an_operation(next) && is_atoms(line.trim()));
+            if width > MAX_LINE_COLUMNS && !string_line && !left_operand && !unsplittable(line) {
                 long.push((path, index + 1, width));
             }
         }
     }
     long
+}
+
+/// A line that starts with a binary operator (`| None = None,`, `or b`): the one before it is the
+/// left operand of an expression the formatter already broke, so an atom there stays as it is.
+fn continues_an_operation(line: &str) -> bool {
+    let line = line.trim_start();
+    BINARY
+        .iter()
+        .any(|operator| line.starts_with(operator.trim_start()))
 }
 
 /// A (trimmed) line the formatter cannot shorten.
