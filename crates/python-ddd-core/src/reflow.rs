@@ -16,8 +16,10 @@
 //!   is one ruff keeps whatever the lengths: a bracket ending in a "magic trailing comma" stays
 //!   exploded. Items still too long are rewritten in turn.
 //! - Where ruff parenthesises instead — a value whose `target = f(` head does not fit, an
-//!   `assert` comparison, an item split before its operator, a returned tuple, a long name or
-//!   string value, an annotation before a literal default — the line gets ruff's own layout.
+//!   `assert` comparison, an item split before its operator (before every `|` of a longer union),
+//!   a returned tuple, a long name or string value, an annotation before a literal default or
+//!   before an already exploded bracket (`name: T | None = Field(`) — the line gets ruff's own
+//!   layout. `except (A, B):` is exploded like a condition's brackets.
 //!
 //! Shapes ruff lays out its own way (a comprehension, a trailing comment, several operators of
 //! one precedence, a bracket followed by more code) are left alone; if they are too long the
@@ -780,6 +782,24 @@ mod tests {
         reflow_file(source).unwrap_or_else(|| source.to_owned())
     }
 
+    /// Each `(line, expected)`: the line alone in a file reflows to exactly `expected`.
+    fn assert_reflows(cases: &[(String, String)]) {
+        for (line, expected) in cases {
+            assert_eq!(
+                reflowed(&format!("{line}\n")),
+                format!("{expected}\n"),
+                "{line}"
+            );
+        }
+    }
+
+    /// Each line alone in a file is left as it is.
+    fn assert_left_alone(lines: &[String]) {
+        for line in lines {
+            assert_eq!(reflow_file(&format!("{line}\n")), None, "{line}");
+        }
+    }
+
     #[test]
     fn explodes_only_imports_over_the_limit_at_their_indentation() {
         let module = long_module();
@@ -823,16 +843,13 @@ mod tests {
     #[test]
     fn leaves_shapes_ruff_lays_out_its_own_way() {
         let a = "a".repeat(60);
-        for line in [
+        assert_left_alone(&[
             format!("    x = [item for item in f({a}, {a})]"),
             format!("    x = f({a}, {a})  # why"),
             format!("    x = f({a}, {a}).attribute"),
             format!("    y = \"\"\"{a} {a}\"\"\""),
             format!("    with f({a}, {a}) as x:"),
-        ] {
-            let source = format!("{line}\n");
-            assert_eq!(reflow_file(&source), None, "{line}");
-        }
+        ]);
     }
 
     #[test]
@@ -872,13 +889,7 @@ mod tests {
                 format!("    {a}: (\n        {b} | None\n    ) = None"),
             ),
         ];
-        for (line, expected) in cases {
-            assert_eq!(
-                reflowed(&format!("{line}\n")),
-                format!("{expected}\n"),
-                "{line}"
-            );
-        }
+        assert_reflows(&cases);
         let cases = [
             (
                 format!("        {a}_id = {b}_mapper.to_domain_id(record)"),
@@ -891,13 +902,7 @@ mod tests {
                 format!("def create_{a}_dto() -> (\n    Create{b}DTO\n):"),
             ),
         ];
-        for (line, expected) in cases {
-            assert_eq!(
-                reflowed(&format!("{line}\n")),
-                format!("{expected}\n"),
-                "{line}"
-            );
-        }
+        assert_reflows(&cases);
         let cases = [
             (
                 format!("        assert x.{a} == f({b})"),
@@ -920,20 +925,12 @@ mod tests {
                 ),
             ),
         ];
-        for (line, expected) in cases {
-            assert_eq!(
-                reflowed(&format!("{line}\n")),
-                format!("{expected}\n"),
-                "{line}"
-            );
-        }
-        for line in [
+        assert_reflows(&cases);
+        assert_left_alone(&[
             format!("        assert x.{a} == {b}, \"message\""),
             format!("        x = {a} + {b} + {b}"),
             format!("    {a}: Sequence[{b}{b}]"),
-        ] {
-            assert_eq!(reflow_file(&format!("{line}\n")), None, "{line}");
-        }
+        ]);
     }
 
     #[test]
@@ -956,13 +953,49 @@ mod tests {
                 ),
             ),
         ];
-        for (line, expected) in cases {
-            assert_eq!(
-                reflowed(&format!("{line}\n")),
-                format!("{expected}\n"),
-                "{line}"
-            );
-        }
+        assert_reflows(&cases);
+    }
+
+    #[test]
+    fn lays_out_except_tuples_exploded_heads_and_long_unions_like_ruff() {
+        let a = "a".repeat(45);
+        let b = "b".repeat(45);
+        assert_reflows(&[
+            (
+                format!("        except ({a}Error, {b}Error):"),
+                format!("        except (\n            {a}Error,\n            {b}Error,\n        ):"),
+            ),
+            (
+                format!("    {a}: {b} | None = Field("),
+                format!("    {a}: (\n        {b} | None\n    ) = Field("),
+            ),
+            (
+                format!("        {a}: {b} | Unchanged | None = UNCHANGED,"),
+                format!("        {a}: {b}\n        | Unchanged\n        | None = UNCHANGED,"),
+            ),
+        ]);
+        assert_left_alone(&[
+            // Not a tuple of exceptions only: ruff's own layout.
+            format!("        except ({a}Error, {b}Error) as error:"),
+            // A plain annotation before the bracket: ruff splits the value, not the annotation.
+            format!("    {a}: {b}{b} = Field("),
+            // The last operand ends with a bracket: ruff splits that bracket instead.
+            format!("        {a}: {b} | Unchanged | f({a}),"),
+        ]);
+    }
+
+    #[test]
+    fn tolerates_a_long_left_operand_of_a_broken_union_only() {
+        let a = "a".repeat(45);
+        let b = "b".repeat(60);
+        let broken = format!("def f(\n    {a}: {b}\n    | None = None,\n) -> None: ...\n");
+        let mut tree = Tree::default();
+        tree.insert("a.py".into(), &broken);
+        assert_eq!(reformattable_long_lines(&tree), []);
+        // The same annotation alone: ruff would parenthesise it.
+        let alone = format!("{a}: {b}\nx = 1\n");
+        tree.insert("a.py".into(), &alone);
+        assert_eq!(reformattable_long_lines(&tree), [("a.py", 1, 107)]);
     }
 
     #[test]
