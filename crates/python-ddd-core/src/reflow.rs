@@ -126,7 +126,10 @@ fn annotation_before_open_bracket(line: &str) -> Option<Vec<String>> {
     let indent = indentation(line);
     let statement = line.trim_start();
     let value_start = statement.strip_suffix(['(', '[', '{'])?;
-    if top_level_pairs(value_start)?.iter().any(|(open, close)| close != &(open + 1)) {
+    if top_level_pairs(value_start)?
+        .iter()
+        .any(|(open, close)| close != &(open + 1))
+    {
         return None;
     }
     let at = top_level_find(value_start, ": ")?;
@@ -963,7 +966,9 @@ mod tests {
         assert_reflows(&[
             (
                 format!("        except ({a}Error, {b}Error):"),
-                format!("        except (\n            {a}Error,\n            {b}Error,\n        ):"),
+                format!(
+                    "        except (\n            {a}Error,\n            {b}Error,\n        ):"
+                ),
             ),
             (
                 format!("    {a}: {b} | None = Field("),
