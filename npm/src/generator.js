@@ -14,7 +14,11 @@
  *   → {"generator":"domain","options":{…},"files":null}
  *   ← {"status":"needFiles","root":"libs/orders"} | {"status":"invalid","problems":[{path,message}]}
  *   → {"generator":"domain","options":{…},"files":{"libs/orders/x.py":"…",…}}
- *   ← {"status":"ok"|"conflict","root":…,"files":[{path,action,content?,diff?}],"messages":[…]}
+ *   ← {"status":"ok"|"conflict","root":…,"files":[{path,action,content?,diff?,markers?}],"messages":[…]}
+ *
+ * `merged` files (the user's edits three-way merged with the new output) carry their content like updates. A
+ * conflict carries content only with `conflicts: markers` (the merge with its conflict markers): the shim then
+ * writes every file when every conflict has it, and the run ends with exit code 3; otherwise nothing is written.
  *
  * Dependency-free CommonJS; the types below are checked with `tsc --checkJs` (tests/nx).
  */
@@ -60,13 +64,14 @@ const SKIPPED_DIRS = new Set([
  */
 
 /**
- * @typedef {'create' | 'update' | 'unchanged' | 'kept' | 'delete' | 'conflict'} Action
+ * @typedef {'create' | 'update' | 'unchanged' | 'kept' | 'merged' | 'delete' | 'conflict'} Action
  *
  * @typedef {object} PlannedFile
  * @property {string} path workspace-relative, `/`-separated
  * @property {Action} action
- * @property {string} [content] the new content (create, update)
- * @property {string} [diff] unified diff (update, delete, conflict)
+ * @property {string} [content] the new content (create, update, merged; conflict with `conflicts: markers`)
+ * @property {string} [diff] unified diff (update, merged, delete, conflict)
+ * @property {boolean} [markers] a conflict whose conflict markers are written
  *
  * @typedef {object} Problem
  * @property {string} path JSON pointer to the option, e.g. `/persistence`
@@ -269,12 +274,16 @@ function invalidError(generator, problems) {
 function conflictError(generator, conflicts, dryRun) {
   const lines = conflicts.map((f) => `  - ${f.path}`);
   const n = conflicts.length;
+  const markable = conflicts.every((f) => typeof f.diff === 'string' && f.diff.includes('\n+<<<<<<< ours\n'));
   return new Error(
     `${PACKAGE}:${generator} would overwrite ${n} file${n === 1 ? '' : 's'} you edited since ` +
-      `${n === 1 ? 'it was' : 'they were'} generated; nothing was written.\n${lines.join('\n')}\n` +
+      `${n === 1 ? 'it was' : 'they were'} generated, where your edits and its changes overlap; nothing was written.\n` +
+      `${lines.join('\n')}\n` +
       `To proceed: ${dryRun ? 'review the diff above' : 'preview the changes with --dry-run'}, ` +
       `then re-run with --force to overwrite ` +
-      `${n === 1 ? 'it' : 'them'} (your edits are lost), or undo your edits, or keep the previous options.`,
+      `${n === 1 ? 'it' : 'them'} (your edits are lost)` +
+      (markable ? ', or with --conflicts markers to write the conflict markers and resolve them by hand' : '') +
+      ', or undo your edits, or keep the previous options.',
   );
 }
 
@@ -289,10 +298,13 @@ function isSafePath(p) {
   return p.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
-const ACTIONS = new Set(['create', 'update', 'unchanged', 'kept', 'delete', 'conflict']);
+const ACTIONS = new Set(['create', 'update', 'unchanged', 'kept', 'merged', 'delete', 'conflict']);
+
+/** The actions that write their content. */
+const WRITTEN = new Set(['create', 'update', 'merged']);
 
 /** The actions whose unified diff the dry-run preview prints (Nx itself prints only file names). */
-const DIFFED = new Set(['update', 'delete', 'conflict']);
+const DIFFED = new Set(['update', 'merged', 'delete', 'conflict']);
 
 /**
  * Checks the whole plan before anything is written, so a bad plan leaves the tree untouched.
@@ -309,7 +321,7 @@ function checkedPlan(response) {
     if (!ACTIONS.has(file.action)) {
       throw new Error(`${PACKAGE}: python-ddd nx planned an unknown action ${JSON.stringify(file.action)} for ${file.path}.`);
     }
-    if ((file.action === 'create' || file.action === 'update') && typeof file.content !== 'string') {
+    if (WRITTEN.has(file.action) && typeof file.content !== 'string') {
       throw new Error(`${PACKAGE}: python-ddd nx planned to ${file.action} ${file.path} without content.`);
     }
   }
@@ -440,22 +452,36 @@ async function runGenerator(generator, tree, options, context = {}) {
 
   const conflicts = files.filter((f) => f.action === 'conflict');
   const conflicted = second.status === 'conflict' || conflicts.length > 0;
+  // `conflicts: markers`: every conflict comes with its merge and markers, to be written like the rest.
+  const markers = conflicts.length > 0 && conflicts.every((f) => f.markers === true && typeof f.content === 'string');
   for (const message of messages) (conflicted ? logger.warn : logger.info)(message);
   if (dryRun) printDiffs(logger, files.filter((f) => DIFFED.has(f.action)));
-  if (conflicted) throw conflictError(generator, conflicts, dryRun);
+  if (conflicted && (dryRun || !markers)) throw conflictError(generator, conflicts, dryRun);
 
   for (const file of files) {
-    if (file.action === 'create' || file.action === 'update') {
+    if (WRITTEN.has(file.action) || (markers && file.action === 'conflict')) {
       tree.write(file.path, /** @type {string} */ (file.content));
     } else if (file.action === 'delete') {
       tree.delete(file.path);
     }
   }
 
-  const changed = files.some((f) => f.action === 'create' || f.action === 'update' || f.action === 'delete');
+  const changed = files.some((f) => WRITTEN.has(f.action) || f.action === 'delete' || f.action === 'conflict');
   if (generator === 'domain') registerInNxJson(tree);
   const steps = nextSteps(files, tree, env);
   return () => {
+    if (markers) {
+      logger.warn(
+        [
+          `${conflicts.length} file${conflicts.length === 1 ? '' : 's'} hold conflict markers where your edits and the changes overlap:`,
+          ...conflicts.map((f) => `  - ${f.path}`),
+          'Resolve each `<<<<<<< ours` … `>>>>>>> theirs` block; the next run keeps what you make of them.',
+        ].join('\n'),
+      );
+      // Written, but not finished: the run fails like the CLI's (exit 3).
+      process.exitCode = 3;
+      return;
+    }
     if (!changed || steps.length === 0) return;
     logger.info(['', 'Next steps:', ...steps.map((s) => `  ${s}`), ''].join('\n'));
   };

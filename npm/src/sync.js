@@ -9,8 +9,9 @@
  * what gets rendered. Same binary, same plan as `nx g`. An empty plan means in sync. Otherwise:
  * - `nx sync:check` fails and lists the files that would change (a spec changed without regeneration, a generated
  *   file was deleted, a new plugin version generates something else);
- * - `nx sync` writes them, under generate's safety rules: a file you edited is never overwritten — the plan then
- *   has conflicts and the sync fails, naming them, with nothing written.
+ * - `nx sync` writes them, under generate's safety rules: a file you edited is never overwritten — its edits are
+ *   three-way merged with the changes, and where the two overlap the plan has conflicts and the sync fails, naming
+ *   them, with nothing written.
  */
 
 const { runGenerator, SKIPPED_DIRS } = require('./generator');

@@ -246,7 +246,7 @@ impl Workspace {
         let files: Vec<&Entry> = plan
             .entries
             .iter()
-            .filter(|e| e.action.writes() && e.path != manifest_path)
+            .filter(|e| e.writes() && e.path != manifest_path)
             .collect();
         let journal = match manifest_entry {
             Some(entry) if !files.is_empty() => Some(self.write_journal(plan, entry, &files)?),
@@ -293,18 +293,33 @@ impl Workspace {
         } else {
             format!("{}/", plan.root)
         };
+        let relative = |entry: &Entry| {
+            entry
+                .path
+                .strip_prefix(&prefix)
+                .unwrap_or(&entry.path)
+                .to_owned()
+        };
         let journal = Journal {
             manifest: manifest.generated.clone().unwrap_or_default(),
             files: files
                 .iter()
                 .map(|entry| {
-                    let relative = entry.path.strip_prefix(&prefix).unwrap_or(&entry.path);
-                    let hash = match entry.action {
-                        Action::Delete => None,
-                        _ => entry.generated_hash.clone(),
+                    let hash = match (entry.action, &entry.merged) {
+                        (Action::Delete, _) => None,
+                        (_, Some(merged)) => Some(manifest::hash(merged)),
+                        (_, None) => entry.generated_hash.clone(),
                     };
-                    (relative.to_owned(), hash)
+                    (relative(entry), hash)
                 })
+                .collect(),
+            // A merge on disk is the user's edits on top of what we generated: the manifest must
+            // record the generated content's hash, never the merge's (that would make the edits
+            // look like ours, free to overwrite).
+            credit: files
+                .iter()
+                .filter(|entry| entry.merged.is_some() && entry.action != Action::Delete)
+                .filter_map(|entry| Some((relative(entry), entry.generated_hash.clone()?)))
                 .collect(),
         };
         let target = self.resolve(&context_path(&plan.root, journal::FILE_NAME), Want::File)?;
@@ -328,7 +343,7 @@ impl Workspace {
         let mut staged = Vec::new();
         for entry in entries
             .iter()
-            .filter(|e| matches!(e.action, Action::Create | Action::Update))
+            .filter(|e| e.writes() && e.action != Action::Delete)
         {
             let target = self.resolve(&entry.path, Want::File)?;
             let parent = target.parent().expect("a resolved file has a parent");
@@ -337,7 +352,7 @@ impl Workspace {
                 source,
             })?;
             let mode = permissions_of(&target)?;
-            let content = entry.generated.as_deref().unwrap_or_default();
+            let content = entry.content().unwrap_or_default();
             let temporary = stage(&target, content, mode.clone())?;
             let previous = entry.current.clone().map(|content| (content, mode));
             staged.push((temporary, target, previous));
@@ -582,6 +597,9 @@ mod tests {
             generated: generated.map(Into::into),
             generated_hash: generated.map(manifest::hash),
             forced: false,
+            recorded: None,
+            merged: None,
+            write_markers: false,
         }
     }
 

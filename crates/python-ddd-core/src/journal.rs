@@ -28,6 +28,11 @@ pub struct Journal {
     pub manifest: String,
     /// Path relative to the context folder → hash of the new content, `None` for a delete.
     pub files: BTreeMap<String, Option<String>>,
+    /// Path → the hash the manifest records once the file landed, for a file whose new content is
+    /// not the generator's output (a three-way merge: the manifest records what we generated, so
+    /// the merged-in edits stay the user's).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub credit: BTreeMap<String, String>,
 }
 
 impl Journal {
@@ -45,7 +50,7 @@ impl Journal {
             message,
         };
         let journal: Self = serde_json::from_str(text).map_err(|e| broken(e.to_string()))?;
-        for entry in journal.files.keys() {
+        for entry in journal.files.keys().chain(journal.credit.keys()) {
             paths::check_relative(entry)
                 .map_err(|flaw| broken(format!("the entry `{entry}` is refused: {flaw}")))?;
         }
@@ -71,7 +76,8 @@ impl Journal {
             let current = on_disk(path)?;
             match new_hash {
                 Some(new_hash) if current.as_ref() == Some(new_hash) => {
-                    recovered.files.insert(path.clone(), new_hash.clone());
+                    let credited = self.credit.get(path).unwrap_or(new_hash);
+                    recovered.files.insert(path.clone(), credited.clone());
                 }
                 None if current.is_none() => {
                     recovered.files.remove(path);
@@ -119,6 +125,7 @@ mod tests {
                 ("new".into(), Some(manifest::hash("n"))),
                 ("gone".into(), None),
             ]),
+            credit: BTreeMap::new(),
         };
         // `a` and `new` landed, `b` did not, `gone` was deleted.
         let disk = BTreeMap::from([("a", "a2"), ("b", "b1"), ("new", "n"), ("stays", "s")]);
@@ -153,6 +160,44 @@ mod tests {
         );
     }
 
+    /// A merged file that landed is credited with the generated content's hash, never the
+    /// merge's: the next run must still see the user's edits in it.
+    #[test]
+    fn a_landed_merge_is_credited_with_what_we_generated() {
+        let previous = manifest(&[("m", "gen1"), ("u", "u1")]);
+        let intended = manifest(&[("m", "gen2"), ("u", "u2")]);
+        let journal = Journal {
+            manifest: intended.to_text(),
+            files: BTreeMap::from([
+                ("m".into(), Some(manifest::hash("gen2+edits"))),
+                ("u".into(), Some(manifest::hash("u2"))),
+            ]),
+            credit: BTreeMap::from([("m".into(), manifest::hash("gen2"))]),
+        };
+        let round = Journal::parse("j", &journal.to_text()).unwrap();
+        assert_eq!(round, journal);
+        // Only the merge landed.
+        let disk = BTreeMap::from([("m", "gen2+edits"), ("u", "u1")]);
+        let text = journal
+            .recover(Some(&previous), |p| {
+                Ok(disk.get(p).map(|c| manifest::hash(c)))
+            })
+            .unwrap();
+        let recovered = Manifest::parse("m", &text).unwrap();
+        assert_eq!(
+            recovered.files,
+            manifest(&[("m", "gen2"), ("u", "u1")]).files
+        );
+        // Both landed: the intended manifest.
+        let disk = BTreeMap::from([("m", "gen2+edits"), ("u", "u2")]);
+        let text = journal
+            .recover(Some(&previous), |p| {
+                Ok(disk.get(p).map(|c| manifest::hash(c)))
+            })
+            .unwrap();
+        assert_eq!(text, intended.to_text());
+    }
+
     #[test]
     fn a_first_run_crash_recovers_without_a_previous_manifest() {
         let intended = manifest(&[("a", "a"), ("b", "b")]);
@@ -162,6 +207,7 @@ mod tests {
                 ("a".into(), Some(manifest::hash("a"))),
                 ("b".into(), Some(manifest::hash("b"))),
             ]),
+            credit: BTreeMap::new(),
         };
         let text = journal
             .recover(None, |p| Ok((p == "a").then(|| manifest::hash("a"))))

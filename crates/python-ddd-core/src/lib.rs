@@ -1,7 +1,7 @@
 //! python-ddd's engine. The pipeline, one module per stage:
 //!
 //! stored [`spec`] + options → [`validate`] → [`spec`] (+ [`history`]) → [`model`] → [`render`] →
-//! [`tree`] → [`plan`] → [`apply`] | [`diff`]
+//! [`tree`] → [`plan`] (+ [`merge`]) → [`apply`] | [`diff`]
 //!
 //! [`generate_in`] reads the context's stored spec from a [`plan::Source`] (the disk, or the files
 //! an Nx tree holds), lets the options edit it, and renders the tree (spec and manifest included);
@@ -21,6 +21,7 @@ mod inflect;
 pub mod journal;
 pub mod lock;
 pub mod manifest;
+pub mod merge;
 pub mod model;
 pub mod names;
 pub mod options;
@@ -69,6 +70,8 @@ pub struct Generation {
     pub tree: tree::Tree,
     /// The user asked to overwrite their edits.
     pub force: bool,
+    /// What to do with overlapping edits: stop, or write conflict markers.
+    pub conflicts: options::ConflictMode,
     /// Files the run read as its input and writes back normalised (the context spec), each with
     /// the hash of the content it read: while the disk still holds that content, what the user
     /// changed in it is already in the tree, so it is an update, never an edit to keep or a
@@ -77,9 +80,63 @@ pub struct Generation {
 }
 
 impl Generation {
-    /// Plans the tree against what exists.
+    /// Plans the tree against what exists, merging the user's edits with the changes where the
+    /// previous output renders again exactly ([`merge`]).
     pub fn plan(&self, source: &dyn plan::Source) -> Result<plan::Plan, Error> {
-        plan::plan(&self.root, &self.tree, source, self.force, &self.inputs)
+        let mut plan = plan::plan(&self.root, &self.tree, source, self.force, &self.inputs)?;
+        // Rendering the previous output costs a second generation: only when a merge may help.
+        if plan.entries.iter().any(merge::mergeable) {
+            let previous = self.previous_output(source)?;
+            let markers = self.conflicts == options::ConflictMode::Markers;
+            merge::merge_conflicts(&mut plan, &previous, markers);
+        }
+        Ok(plan)
+    }
+
+    /// The previous run's output rendered again: from the options its manifest records (the spec
+    /// it rendered, normalised), with the stored spec hidden so that a spec edited since is not
+    /// read in their place. Empty when there is no manifest of this generator or its options no
+    /// longer validate; the merge checks each file's hash against the manifest anyway.
+    fn previous_output(
+        &self,
+        source: &dyn plan::Source,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
+        let manifest_path = format!("{}/{}", self.root, manifest::FILE_NAME);
+        let Some(recorded) = plan::read_manifest(source, &manifest_path)? else {
+            return Ok(std::collections::BTreeMap::new());
+        };
+        if recorded.generator != self.generator.name() {
+            return Ok(std::collections::BTreeMap::new());
+        }
+        let hidden = Hiding {
+            source,
+            hidden: format!("{}/{}", self.root, spec::FILE_NAME),
+        };
+        match generate_in(self.generator, &recorded.options, &hidden) {
+            Ok(previous) => Ok(previous
+                .tree
+                .iter()
+                .map(|(path, content)| (path.to_owned(), content.to_owned()))
+                .collect()),
+            Err(Failure::Invalid(_)) => Ok(std::collections::BTreeMap::new()),
+            Err(Failure::Error(error)) => Err(error),
+        }
+    }
+}
+
+/// A source with one file left out.
+struct Hiding<'a> {
+    source: &'a dyn plan::Source,
+    hidden: String,
+}
+
+impl plan::Source for Hiding<'_> {
+    fn read(&self, path: &str) -> Result<Option<String>, Error> {
+        if path == self.hidden {
+            Ok(None)
+        } else {
+            self.source.read(path)
+        }
     }
 }
 
@@ -116,6 +173,7 @@ pub fn generate_in(
             let valid = validate::ValidDomain {
                 options: options::DomainOptions {
                     force: valid.options.force,
+                    conflicts: valid.options.conflicts,
                     ..recorded.clone()
                 },
                 entity: spec.root_aggregate().name.clone(),
@@ -139,6 +197,7 @@ pub fn generate_in(
                 root: model.root,
                 tree,
                 force: valid.options.force,
+                conflicts: valid.options.conflicts,
                 inputs: read_inputs(source, [spec_path])?,
             })
         }

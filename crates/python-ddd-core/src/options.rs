@@ -116,6 +116,33 @@ pub struct DomainOptions {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[schemars(extend("default" = false))]
     pub force: bool,
+
+    /// What a run does when your edits and the generator's changes overlap in a file (a three-way
+    /// merge of the rest is applied either way): `stop` writes nothing; `markers` writes everything,
+    /// the overlapping files with conflict markers to resolve by hand. Both exit with status 3.
+    #[serde(default, skip_serializing_if = "ConflictMode::is_stop")]
+    #[schemars(extend("default" = "stop"))]
+    pub conflicts: ConflictMode,
+}
+
+/// What a run does with overlapping edits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(inline)]
+pub enum ConflictMode {
+    // Write nothing; the dry run shows the merge with its conflict markers.
+    #[default]
+    Stop,
+    // Write every file, the conflicting ones with conflict markers.
+    Markers,
+}
+
+impl ConflictMode {
+    /// `serde`'s `skip_serializing_if`: the default is a run flag the manifest never records.
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+    pub fn is_stop(&self) -> bool {
+        *self == Self::Stop
+    }
 }
 
 fn default_directory() -> String {

@@ -6,12 +6,15 @@
 //! | equal to the new content        | —                        | —                | unchanged  |
 //! | equal to what we last generated | —                        | differs          | update     |
 //! | edited by the user              | we generated X           | still X          | kept       |
-//! | edited by the user              | we generated X           | now Y            | conflict   |
+//! | edited by the user              | we generated X           | now Y            | conflict → merged |
 //! | not ours (no manifest entry)    | —                        | differs          | conflict   |
 //! | ours, unedited, no longer generated                        | —                | delete     |
 //! | ours, edited, no longer generated                          | —                | kept       |
 //!
 //! `force` turns conflicts into updates. The manifest itself is always rewritten, never a conflict.
+//! Without `force`, [`crate::merge`] then merges an edited file's conflict when the previous output
+//! can be rendered again exactly: a clean merge becomes `merged`, an overlapping one stays a
+//! conflict that carries the merge with its conflict markers.
 
 use serde::Serialize;
 
@@ -39,6 +42,8 @@ pub enum Action {
     Update,
     Unchanged,
     Kept,
+    /// Your edits merged with the generator's changes (three-way, cleanly).
+    Merged,
     Conflict,
     Delete,
 }
@@ -50,6 +55,7 @@ impl Action {
             Self::Update => "update",
             Self::Unchanged => "unchanged",
             Self::Kept => "kept",
+            Self::Merged => "merged",
             Self::Conflict => "conflict",
             Self::Delete => "delete",
         }
@@ -57,7 +63,10 @@ impl Action {
 
     /// Whether applying the plan touches the file.
     pub fn writes(self) -> bool {
-        matches!(self, Self::Create | Self::Update | Self::Delete)
+        matches!(
+            self,
+            Self::Create | Self::Update | Self::Merged | Self::Delete
+        )
     }
 }
 
@@ -76,19 +85,38 @@ pub struct Entry {
     pub generated_hash: Option<String>,
     /// A conflict that `force` turned into an update.
     pub forced: bool,
+    /// The hash the previous manifest records for the file (what we generated last time).
+    pub recorded: Option<String>,
+    /// The three-way merge of your edits with `generated`: clean for `merged`, with conflict
+    /// markers for a conflict (see [`crate::merge`]).
+    pub merged: Option<String>,
+    /// A conflict whose markers the run writes (`conflicts: markers`).
+    pub write_markers: bool,
 }
 
 impl Entry {
-    /// The unified diff current → generated (headers only for an empty new file).
+    /// What the run writes, or would: the merge when there is one, else the generated content
+    /// (`None` for a delete).
+    pub fn content(&self) -> Option<&str> {
+        match self.action {
+            Action::Delete => None,
+            _ => self.merged.as_deref().or(self.generated.as_deref()),
+        }
+    }
+
+    /// Whether applying the plan writes or deletes the file.
+    pub fn writes(&self) -> bool {
+        self.action.writes() || self.write_markers
+    }
+
+    /// The unified diff current → what the run writes (headers only for an empty new file); for
+    /// a conflict, → the merge with its markers when there is one, else → the generated content.
     pub fn diff(&self) -> String {
         diff::unified(
             &format!("a/{}", self.path),
             self.current.as_deref(),
             &format!("b/{}", self.path),
-            match self.action {
-                Action::Delete => None,
-                _ => self.generated.as_deref(),
-            },
+            self.content(),
         )
     }
 }
@@ -107,6 +135,7 @@ pub struct Summary {
     pub update: usize,
     pub unchanged: usize,
     pub kept: usize,
+    pub merged: usize,
     pub conflict: usize,
     pub delete: usize,
 }
@@ -120,6 +149,12 @@ impl Plan {
         self.conflicts().next().is_some()
     }
 
+    /// Whether a run may apply the plan: no conflict, or every conflict's markers are to be
+    /// written (`conflicts: markers`; a conflict with no merge to mark stops the run).
+    pub fn applicable(&self) -> bool {
+        self.conflicts().all(|e| e.write_markers)
+    }
+
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
         for entry in &self.entries {
@@ -128,6 +163,7 @@ impl Plan {
                 Action::Update => &mut summary.update,
                 Action::Unchanged => &mut summary.unchanged,
                 Action::Kept => &mut summary.kept,
+                Action::Merged => &mut summary.merged,
                 Action::Conflict => &mut summary.conflict,
                 Action::Delete => &mut summary.delete,
             } += 1;
@@ -177,6 +213,7 @@ pub fn plan(
         // `add_manifest` has hashed the others already.
         let generated_hash = (path != manifest_path).then(|| tree.hash(path)).flatten();
         let mut forced = false;
+        let recorded = last_generated(path).map(str::to_owned);
         let action = match current.as_deref() {
             None => Action::Create,
             Some(current) if current == generated => Action::Unchanged,
@@ -205,6 +242,9 @@ pub fn plan(
             generated: Some(generated.to_owned()),
             generated_hash: generated_hash.map(str::to_owned),
             forced,
+            recorded,
+            merged: None,
+            write_markers: false,
         });
     }
 
@@ -229,6 +269,9 @@ pub fn plan(
                 generated: None,
                 generated_hash: None,
                 forced: false,
+                recorded: Some(last.clone()),
+                merged: None,
+                write_markers: false,
             });
         }
         entries.sort_by(|a, b| a.path.cmp(&b.path));
@@ -365,6 +408,7 @@ mod tests {
                 update: 2,
                 unchanged: 0,
                 kept: 2,
+                merged: 0,
                 conflict: 2,
                 delete: 1
             }

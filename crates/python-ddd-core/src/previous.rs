@@ -67,6 +67,7 @@ impl<'a> Previous<'a> {
         }
         let mut options = manifest.options.as_object()?.clone();
         options.remove("force");
+        options.remove("conflicts");
         Some(options)
     }
 

@@ -222,6 +222,7 @@ impl ContextSpec {
             project_layout: self.project_layout,
             tags: (!self.tags.is_empty()).then(|| self.tags.join(",")),
             force: false,
+            conflicts: crate::options::ConflictMode::Stop,
         }
     }
 

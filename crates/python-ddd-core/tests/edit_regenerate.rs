@@ -1,12 +1,15 @@
 //! Randomised edit/regenerate cycles (issue 8, item 6), in process through the library's write path
 //! (`Workspace::session` → plan → apply, as `python-ddd generate` does): between runs a user edits
-//! the context at random (append, replace, delete, create, chmod, symbolic links inside the root)
-//! and the next run uses other options, sometimes as a dry run, sometimes with `force`. After every
-//! cycle:
+//! the context at random (append, insert a line anywhere, replace, delete, create, chmod, symbolic
+//! links inside the root) and the next run uses other options, sometimes as a dry run, sometimes
+//! with `force`, sometimes with `conflicts: markers`. After every cycle:
 //!
 //! - nothing outside the workspace root changed;
 //! - a dry run, a run with conflicts (exit 3) and a run that failed changed nothing;
-//! - without `force`, no byte the user wrote changed, and no file's mode changed;
+//! - without `force`, a file the user edited is left byte for byte, or three-way merged (issue 12):
+//!   every line the user added and every line the new output added is in it — cleanly (`merged`),
+//!   or between conflict markers when the run wrote them (`conflicts: markers`);
+//! - no file's mode changed;
 //! - after a run that wrote, a re-run plans nothing.
 //!
 //! `PYTHON_DDD_EDIT_SEED` picks the seed (default fixed, so CI is reproducible), `PYTHON_DDD_EDIT_CYCLES`
@@ -21,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use python_ddd_core::apply::Workspace;
 use python_ddd_core::manifest::{self, Manifest};
-use python_ddd_core::plan::Action;
+use python_ddd_core::plan::{Action, Plan};
 use python_ddd_core::{Error, Generation, Generator};
 use serde_json::json;
 
@@ -141,6 +144,8 @@ fn option_sets() -> Vec<serde_json::Value> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Written,
+    /// Written with conflict markers (`conflicts: markers`), exit 3.
+    Markers,
     DryRun,
     Conflict,
     Failed,
@@ -148,18 +153,71 @@ enum Outcome {
 
 /// What `python-ddd generate` does with a generation: lock, recover, plan, then preview, refuse
 /// on conflicts, or apply.
-fn run(root: &Path, generation: &Generation, dry_run: bool) -> Result<Outcome, Error> {
+fn run(root: &Path, generation: &Generation, dry_run: bool) -> Result<(Outcome, Plan), Error> {
     let workspace = Workspace::open(root)?;
     let session = workspace.session(&generation.root, dry_run)?;
     let plan = generation.plan(&session)?;
     if dry_run {
-        return Ok(Outcome::DryRun);
+        return Ok((Outcome::DryRun, plan));
     }
-    if plan.has_conflicts() {
-        return Ok(Outcome::Conflict);
+    if !plan.applicable() {
+        return Ok((Outcome::Conflict, plan));
     }
     session.apply(&plan)?;
-    Ok(Outcome::Written)
+    let outcome = if plan.has_conflicts() {
+        Outcome::Markers
+    } else {
+        Outcome::Written
+    };
+    Ok((outcome, plan))
+}
+
+/// The lines of `text` that `base` does not have.
+fn added<'a>(base: &str, text: &'a str) -> Vec<&'a str> {
+    let base: std::collections::HashSet<&str> = base.lines().collect();
+    text.lines().filter(|line| !base.contains(line)).collect()
+}
+
+/// A user's file the run rewrote: only a merge may do that, and the merge holds every line the
+/// user added and every line the new output added (each since the previous output, `base`).
+fn check_merge(
+    context: &str,
+    plan: &Plan,
+    path: &str,
+    base: Option<&str>,
+    before: &str,
+    after: &str,
+) {
+    let relative = format!("{CONTEXT}/{path}");
+    let entry = plan
+        .entries
+        .iter()
+        .find(|e| e.path == path || e.path == relative)
+        .unwrap_or_else(|| panic!("{context}: {path} changed, but the plan does not name it"));
+    assert!(
+        entry.action == Action::Merged || entry.write_markers,
+        "{context}: the user's {path} was rewritten by a {:?}",
+        entry.action
+    );
+    let base = base.unwrap_or_else(|| panic!("{context}: {path} merged without a previous output"));
+    let generated = entry.generated.as_deref().unwrap();
+    let kept: std::collections::HashSet<&str> = after.lines().collect();
+    for line in added(base, before)
+        .into_iter()
+        .chain(added(base, generated))
+    {
+        assert!(
+            kept.contains(line),
+            "{context}: the {:?} of {path} lost the line {line:?}",
+            entry.action
+        );
+    }
+    if entry.write_markers {
+        assert!(
+            after.contains("<<<<<<< ours\n"),
+            "{context}: {path} has no markers"
+        );
+    }
 }
 
 /// The files (relative to the root) the user owns now: present, and not what the manifest says we
@@ -218,12 +276,23 @@ fn edit(rng: &mut Rng, root: &Path, log: &mut Vec<String>) {
         }
         let file = *rng.pick(&files);
         let path = context.join(file);
-        match rng.below(7) {
+        match rng.below(9) {
             0 => {
                 let mut bytes = fs::read(&path).unwrap_or_default();
                 bytes.extend_from_slice(format!("# user {}\n", rng.next()).as_bytes());
                 let _ = fs::write(&path, bytes);
                 log.push(format!("append {file}"));
+            }
+            7 | 8 => {
+                // A line inserted anywhere (the next run merges it with its changes, or the two
+                // overlap).
+                let text = fs::read_to_string(&path).unwrap_or_default();
+                let mut lines: Vec<&str> = text.lines().collect();
+                let at = rng.below(lines.len() + 1);
+                let line = format!("# user {}", rng.next());
+                lines.insert(at, &line);
+                let _ = fs::write(&path, lines.join("\n") + "\n");
+                log.push(format!("insert line {at} in {file}"));
             }
             1 => {
                 let _ = fs::write(&path, format!("user {}\n", rng.next()));
@@ -284,7 +353,9 @@ fn random_edits_and_regenerations_keep_every_promise() {
     fs::write(outside.join("sentinel.txt"), "outside\n").unwrap();
     let outside_before = snapshot(&outside);
     let sets = option_sets();
-    let mut generations: HashMap<(usize, bool), Generation> = HashMap::new();
+    let mut generations: HashMap<(usize, bool, bool), Generation> = HashMap::new();
+    // The generation that last wrote: its output is the base of the next merge.
+    let mut last_written: Option<(usize, bool, bool)> = None;
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
 
     for cycle in 0..cycles {
@@ -299,29 +370,40 @@ fn random_edits_and_regenerations_keep_every_promise() {
         let set = rng.below(sets.len());
         let dry_run = rng.chance(4);
         let force = rng.chance(4);
-        let generation = generations.entry((set, force)).or_insert_with(|| {
+        let markers = rng.chance(3);
+        let key = (set, force, markers);
+        generations.entry(key).or_insert_with(|| {
             let mut options = sets[set].clone();
             options["force"] = json!(force);
+            if markers {
+                options["conflicts"] = json!("markers");
+            }
             python_ddd_core::generate(Generator::Domain, &options).unwrap()
         });
+        let generation = &generations[&key];
         let context = format!(
-            "seed {seed}, cycle {cycle}: edits {log:?}, options {}, dry run {dry_run}, force {force}",
+            "seed {seed}, cycle {cycle}: edits {log:?}, options {}, dry run {dry_run}, force {force}, markers {markers}",
             sets[set]
         );
         let before = snapshot(&root);
-        let outcome = match run(&root, generation, dry_run) {
-            Ok(outcome) => outcome,
-            Err(Error::SymlinkFile { .. }) => Outcome::Failed,
+        let (outcome, plan) = match run(&root, generation, dry_run) {
+            Ok((outcome, plan)) => (outcome, Some(plan)),
+            Err(Error::SymlinkFile { .. }) => (Outcome::Failed, None),
             Err(error) => panic!("{context}: {error}"),
         };
         *counts
             .entry(match outcome {
                 Outcome::Written => "written",
+                Outcome::Markers => "written with markers",
                 Outcome::DryRun => "dry run",
                 Outcome::Conflict => "conflict",
                 Outcome::Failed => "refused",
             })
             .or_default() += 1;
+        let merges = plan.as_ref().map_or(0, |plan| plan.summary().merged);
+        if matches!(outcome, Outcome::Written | Outcome::Markers) && merges > 0 {
+            *counts.entry("merged files").or_default() += merges as u64;
+        }
         let after = snapshot(&root);
 
         assert_eq!(
@@ -329,19 +411,30 @@ fn random_edits_and_regenerations_keep_every_promise() {
             outside_before,
             "{context}: outside the root"
         );
-        if outcome != Outcome::Written {
+        if !matches!(outcome, Outcome::Written | Outcome::Markers) {
             assert!(before == after, "{context}: {outcome:?} changed the tree");
             continue;
         }
+        let plan = plan.expect("a run that wrote has a plan");
         if !force {
+            let base = last_written.map(|key| &generations[&key].tree);
             for path in user_owned(&before) {
-                assert_eq!(
-                    after.get(&path),
-                    before.get(&path),
-                    "{context}: user file {path}"
-                );
+                match (before.get(&path), after.get(&path)) {
+                    (Some(Node::File(old, _)), Some(Node::File(new, _))) if old != new => {
+                        check_merge(
+                            &context,
+                            &plan,
+                            &path,
+                            base.and_then(|tree| tree.get(&path)),
+                            std::str::from_utf8(old).unwrap(),
+                            std::str::from_utf8(new).unwrap(),
+                        );
+                    }
+                    (old, new) => assert_eq!(new, old, "{context}: user file {path}"),
+                }
             }
         }
+        last_written = Some(key);
         for (path, node) in &after {
             if let (Node::File(_, mode), Some(Node::File(_, old))) = (node, before.get(path)) {
                 assert_eq!(mode, old, "{context}: the mode of {path}");
@@ -358,7 +451,14 @@ fn random_edits_and_regenerations_keep_every_promise() {
         assert!(writes.is_empty(), "{context}: a re-run plans {writes:?}");
     }
     // The mix must exercise every outcome, or the invariants above prove little.
-    for outcome in ["written", "dry run", "conflict", "refused"] {
+    for outcome in [
+        "written",
+        "written with markers",
+        "merged files",
+        "dry run",
+        "conflict",
+        "refused",
+    ] {
         assert!(
             counts.get(outcome).copied().unwrap_or(0) > 0 || cycles < 100,
             "seed {seed}: no cycle ended `{outcome}`: {counts:?}"

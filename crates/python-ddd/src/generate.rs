@@ -164,12 +164,19 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
             Status::Success
         });
     }
-    if plan.has_conflicts() {
+    if !plan.applicable() {
         conflicts(format, &plan);
         return Ok(Status::Conflict);
     }
     session.apply(&plan)?;
     report(format, &plan, workspace.root())?;
+    // `conflicts: markers` wrote the overlaps with their markers: still not a finished run.
+    if plan.has_conflicts() {
+        if format == Format::Human {
+            output::eprint(markers_advice(&plan).trim_end());
+        }
+        return Ok(Status::Conflict);
+    }
     Ok(Status::Success)
 }
 
@@ -254,6 +261,7 @@ fn label(action: Action) -> &'static str {
         Action::Update => "UPDATE",
         Action::Unchanged => "UNCHANGED",
         Action::Kept => "KEPT",
+        Action::Merged => "MERGED",
         Action::Conflict => "CONFLICT",
         Action::Delete => "DELETE",
     }
@@ -262,8 +270,8 @@ fn label(action: Action) -> &'static str {
 fn summary_line(plan: &Plan) -> String {
     let s = plan.summary();
     format!(
-        "{} created, {} updated, {} unchanged, {} kept, {} deleted, {} conflicts",
-        s.create, s.update, s.unchanged, s.kept, s.delete, s.conflict
+        "{} created, {} updated, {} unchanged, {} kept, {} merged, {} deleted, {} conflicts",
+        s.create, s.update, s.unchanged, s.kept, s.merged, s.delete, s.conflict
     )
 }
 
@@ -274,6 +282,9 @@ fn entries_json(plan: &Plan, with_diffs: bool) -> Vec<Value> {
             let mut value = json!({ "path": entry.path, "action": entry.action });
             if entry.forced {
                 value["forced"] = Value::Bool(true);
+            }
+            if entry.write_markers {
+                value["markers"] = Value::Bool(true);
             }
             if with_diffs && (entry.action.writes() || entry.action == Action::Conflict) {
                 value["diff"] = Value::String(entry.diff());
@@ -302,7 +313,7 @@ fn preview(format: Format, plan: &Plan, full_diff: bool) -> anyhow::Result<()> {
         Format::Human => {
             let mut text = file_lines(plan, true);
             let mut diffs = plan.entries.iter().filter(|entry| match entry.action {
-                Action::Update | Action::Conflict => true,
+                Action::Update | Action::Merged | Action::Conflict => true,
                 Action::Create | Action::Delete => full_diff,
                 Action::Unchanged | Action::Kept => false,
             });
@@ -332,6 +343,12 @@ fn file_lines(plan: &Plan, dry_run: bool) -> String {
     {
         let note = match entry.action {
             Action::Kept => "  (edited by you; left as it is)",
+            Action::Merged => "  (your edits merged with the changes)",
+            Action::Conflict if entry.write_markers && !dry_run => {
+                "  (your edits and the changes overlap: conflict markers written)"
+            }
+            Action::Conflict if entry.merged.is_some() => "  (your edits and the changes overlap)",
+            Action::Conflict => "  (edited by you; no previous output to merge with)",
             _ if entry.forced && dry_run => "  (your edits would be overwritten: --force)",
             _ if entry.forced => "  (your edits overwritten: --force)",
             _ => "",
@@ -343,18 +360,43 @@ fn file_lines(plan: &Plan, dry_run: bool) -> String {
 
 fn conflict_advice(plan: &Plan, dry_run: bool) -> String {
     let mut text = format!(
-        "{} file(s) you edited would be overwritten by this run:\n",
+        "{} file(s) you edited conflict with this run's changes:\n",
         plan.summary().conflict
     );
     for entry in plan.conflicts() {
         let _ = writeln!(text, "  {}", entry.path);
     }
-    // A dry run already shows the changes, so it does not send the reader to itself.
-    text.push_str(if dry_run {
-        "Re-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n"
+    // `--conflicts markers` helps only when every conflict has a merge to mark.
+    let markers = if plan.conflicts().all(|e| e.merged.is_some()) {
+        "`--conflicts markers` to write them with conflict markers to resolve, or "
     } else {
-        "Review the changes with `--dry-run`, then re-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n"
-    });
+        ""
+    };
+    // A dry run already shows the changes, so it does not send the reader to itself.
+    let lead = if dry_run {
+        "Re-run"
+    } else {
+        "Review the changes with `--dry-run`, then re-run"
+    };
+    let _ = writeln!(
+        text,
+        "{lead} with {markers}`--force` to overwrite them, or keep your edits and leave the options as they were."
+    );
+    text
+}
+
+/// After a run that wrote conflict markers: where they are, and what to do.
+fn markers_advice(plan: &Plan) -> String {
+    let mut text = format!(
+        "{} file(s) hold conflict markers where your edits and the changes overlap:\n",
+        plan.summary().conflict
+    );
+    for entry in plan.conflicts() {
+        let _ = writeln!(text, "  {}", entry.path);
+    }
+    text.push_str(
+        "Resolve each `<<<<<<< ours` … `>>>>>>> theirs` block (ours: your edits, original: the previous output, theirs: the new output); the next run keeps what you make of them.\n",
+    );
     text
 }
 

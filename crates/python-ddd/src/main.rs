@@ -6,7 +6,7 @@
 //! | 0 | success (also a dry run that found nothing wrong) |
 //! | 1 | something unexpected (I/O, a template bug) |
 //! | 2 | invalid options or arguments: every problem is listed |
-//! | 3 | conflicts: files you edited would be overwritten; nothing was written |
+//! | 3 | conflicts: your edits and the changes overlap; nothing was written (`conflicts: markers`: written with conflict markers) |
 
 mod args;
 mod generate;

@@ -218,12 +218,14 @@ fn respond(input: &[u8]) -> (Value, Status) {
         .iter()
         .map(|entry| {
             let mut value = json!({ "path": entry.path, "action": entry.action });
-            if matches!(entry.action, Action::Create | Action::Update) {
-                value["content"] = json!(entry.generated);
+            // What to write: creates, updates, merges, and conflicts whose markers are written
+            // (`conflicts: markers`; the shim writes them only when every conflict has them).
+            if entry.writes() && entry.action != Action::Delete {
+                value["content"] = json!(entry.content());
             }
             if matches!(
                 entry.action,
-                Action::Update | Action::Delete | Action::Conflict
+                Action::Update | Action::Merged | Action::Delete | Action::Conflict
             ) {
                 value["diff"] = json!(entry.diff());
             }
@@ -235,6 +237,18 @@ fn respond(input: &[u8]) -> (Value, Status) {
     for entry in plan.entries.iter().filter(|e| e.action == Action::Kept) {
         messages.push(format!(
             "kept {}: you edited it, and this run would not change it",
+            entry.path
+        ));
+    }
+    for entry in plan.entries.iter().filter(|e| e.action == Action::Merged) {
+        messages.push(format!(
+            "merged {}: your edits with this run's changes",
+            entry.path
+        ));
+    }
+    for entry in plan.entries.iter().filter(|e| e.write_markers) {
+        messages.push(format!(
+            "conflict markers in {}: your edits and this run's changes overlap; resolve them",
             entry.path
         ));
     }

@@ -131,7 +131,7 @@ fn generated(options: &Value) -> Vec<(String, String)> {
 fn summary(root: &Path, counts: [usize; 6]) -> String {
     let [create, update, unchanged, kept, delete, conflict] = counts;
     format!(
-        "{}: {create} created, {update} updated, {unchanged} unchanged, {kept} kept, {delete} deleted, {conflict} conflicts\n",
+        "{}: {create} created, {update} updated, {unchanged} unchanged, {kept} kept, 0 merged, {delete} deleted, {conflict} conflicts\n",
         fs::canonicalize(root)
             .unwrap()
             .join("libs/orders")
@@ -186,7 +186,7 @@ fn dry_run_lists_files_and_writes_nothing() {
     let test = Test::new().args(["generate", "domain", "orders", "--dry-run"]);
     let tree = generated(&json!({ "name": "orders" }));
     test.run().status(0).stderr("").stdout(&format!(
-        "{}dry run: {} created, 0 updated, 0 unchanged, 0 kept, 0 deleted, 0 conflicts; nothing written\n",
+        "{}dry run: {} created, 0 updated, 0 unchanged, 0 kept, 0 merged, 0 deleted, 0 conflicts; nothing written\n",
         create_lines(&tree),
         tree.len()
     ));
@@ -216,7 +216,7 @@ fn dry_run_with_diff_shows_created_files_in_full() {
     }
     assert!(rest.starts_with("\n--- /dev/null\n"), "{rest}");
     assert!(rest.ends_with(&format!(
-        "\n\ndry run: {} created, 0 updated, 0 unchanged, 0 kept, 0 deleted, 0 conflicts; nothing written\n",
+        "\n\ndry run: {} created, 0 updated, 0 unchanged, 0 kept, 0 merged, 0 deleted, 0 conflicts; nothing written\n",
         tree.len()
     )));
     assert!(test.files().is_empty());
@@ -297,7 +297,7 @@ fn dry_run_of_an_update_shows_only_update_diffs() {
     assert!(s.update > 0, "{s:?}");
     let _ = writeln!(
         expected,
-        "\n{diffs}\ndry run: {} created, {} updated, {} unchanged, 0 kept, {} deleted, 0 conflicts; nothing written",
+        "\n{diffs}\ndry run: {} created, {} updated, {} unchanged, 0 kept, 0 merged, {} deleted, 0 conflicts; nothing written",
         s.create, s.update, s.unchanged, s.delete
     );
     let before: Vec<(String, String)> = test
@@ -449,7 +449,7 @@ fn an_edit_that_new_options_would_change_is_a_conflict() {
     assert!(
         outcome.stderr.starts_with("error: nothing was written. ")
             && outcome.stderr.contains(&format!("\n  {path}\n"))
-            && outcome.stderr.ends_with("Review the changes with `--dry-run`, then re-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n"),
+            && outcome.stderr.ends_with("Review the changes with `--dry-run`, then re-run with `--conflicts markers` to write them with conflict markers to resolve, or `--force` to overwrite them, or keep your edits and leave the options as they were.\n"),
         "{}",
         outcome.stderr
     );
@@ -462,8 +462,8 @@ fn an_edit_that_new_options_would_change_is_a_conflict() {
     let preview = changed.args(args);
     let outcome = preview.run().status(3);
     assert!(
-        outcome.stdout.contains(&format!("\nCONFLICT {path}\n"))
-            && outcome.stdout.ends_with(&format!("conflicts; nothing written\n1 file(s) you edited would be overwritten by this run:\n  {path}\nRe-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n"))
+        outcome.stdout.contains(&format!("\nCONFLICT {path}  (your edits and the changes overlap)\n"))
+            && outcome.stdout.ends_with(&format!("conflicts; nothing written\n1 file(s) you edited conflict with this run's changes:\n  {path}\nRe-run with `--conflicts markers` to write them with conflict markers to resolve, or `--force` to overwrite them, or keep your edits and leave the options as they were.\n"))
             && outcome
                 .stdout
                 .contains(&format!("--- a/{path}\n+++ b/{path}\n@@ ")),
@@ -532,7 +532,7 @@ fn invalid_options_are_all_listed_and_nothing_is_written() {
     ]);
     test.run().status(2).stdout("").stderr(
         "error: invalid options (3):
-  - `colour`: unknown option `colour`; the `domain` generator accepts: name, directory, entity, fields, persistence, eventBus, api, projectLayout, tags, force
+  - `colour`: unknown option `colour`; the `domain` generator accepts: name, directory, entity, fields, persistence, eventBus, api, projectLayout, tags, force, conflicts
   - `name`: `Bad-Name` is not a context name: use lowercase letters and digits, words separated by `_` or `-`, starting with a letter (e.g. `order_items` or `order-items`)
   - `persistence`: \"mongo\" is not one of \"sqlalchemy\" or \"memory\"
 Nothing was written. `python-ddd schema <generator>` lists every option.
@@ -858,4 +858,274 @@ fn a_new_field_adds_a_revision_and_keeps_the_written_ones() {
         })
         .collect();
     assert!(before == after, "a refused run changed the tree");
+}
+
+/// The entity as generated with the default fields, and as `NEW_FIELDS` renders it.
+const ENTITY: &str = "libs/orders/domain/orders_domain/entities/order.py";
+const MANIFEST: &str = "libs/orders/.python-ddd.json";
+
+fn generated_file(options: &Value, path: &str) -> String {
+    generated(options)
+        .into_iter()
+        .find(|(p, _)| p == path)
+        .unwrap_or_else(|| panic!("{path} is generated"))
+        .1
+}
+
+/// Every file under the root with its content.
+fn contents(test: &Test) -> Vec<(String, String)> {
+    test.files()
+        .into_iter()
+        .map(|path| {
+            let content = test.read(&path);
+            (path, content)
+        })
+        .collect()
+}
+
+/// issue 12: an edit away from what the new options change (a method added to the entity) is
+/// merged with the change: the dry run says so and shows the merged diff, the run writes the new
+/// output with the user's method in it, reports `merged`, and a re-run keeps the merge.
+#[test]
+fn an_edit_apart_from_the_changes_is_merged() {
+    let test = Test::new().args(["generate", "domain", "orders"]);
+    test.run().status(0);
+    let method = "\n    def describe(self) -> str:\n        return f\"order {self.id}\"\n";
+    let edited = format!("{}{method}", test.read(ENTITY));
+    test.write(ENTITY, &edited);
+    let new_options = json!({ "name": "orders", "fields": NEW_FIELDS });
+    let expected = format!("{}{method}", generated_file(&new_options, ENTITY));
+
+    let preview = test.args([
+        "generate",
+        "domain",
+        "orders",
+        "--fields",
+        NEW_FIELDS,
+        "--dry-run",
+    ]);
+    let outcome = preview.run().status(0).stderr("");
+    let diff = python_ddd_core::diff::unified(
+        &format!("a/{ENTITY}"),
+        Some(&edited),
+        &format!("b/{ENTITY}"),
+        Some(&expected),
+    );
+    assert!(
+        outcome.stdout.contains(&format!(
+            "\nMERGED   {ENTITY}  (your edits merged with the changes)\n"
+        )) && outcome.stdout.contains(&diff)
+            && outcome
+                .stdout
+                .ends_with(" 0 kept, 1 merged, 0 deleted, 0 conflicts; nothing written\n"),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(preview.read(ENTITY), edited);
+
+    let run = preview.args(["generate", "domain", "orders", "--fields", NEW_FIELDS]);
+    let outcome = run.run().status(0).stderr("");
+    assert!(
+        outcome.stdout.contains(&format!(
+            "\nMERGED   {ENTITY}  (your edits merged with the changes)\n"
+        )) && outcome
+            .stdout
+            .ends_with(" 0 kept, 1 merged, 0 deleted, 0 conflicts\n"),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(run.read(ENTITY), expected);
+    // The manifest records what we generated, not the merge: the method stays the user's.
+    let manifest: Value = serde_json::from_str(&run.read(MANIFEST)).unwrap();
+    assert_eq!(
+        manifest["files"]["domain/orders_domain/entities/order.py"],
+        python_ddd_core::manifest::hash(&generated_file(&new_options, ENTITY))
+    );
+    let again = run.run().status(0).stderr("");
+    assert!(
+        again.stdout.starts_with(&format!(
+            "KEPT     {ENTITY}  (edited by you; left as it is)\n"
+        )),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(run.read(ENTITY), expected);
+}
+
+/// issue 12: an edit of a line the new options change is a conflict: nothing written (exit 3),
+/// the dry run shows the merge with its markers; `--conflicts markers` writes everything, the
+/// entity with the markers, and still exits 3; the next run keeps the file as the user resolves it.
+#[test]
+fn overlapping_edits_conflict_and_markers_are_written_on_request() {
+    let test = Test::new().args(["generate", "domain", "orders"]);
+    test.run().status(0);
+    let original = test.read(ENTITY);
+    let edited = original.replacen(
+        "\n    note: str | None\n",
+        "\n    note: str | None  # free text, mine\n",
+        1,
+    );
+    assert_ne!(edited, original);
+    test.write(ENTITY, &edited);
+    let files_before = contents(&test);
+    let marked = "    status: OrderStatus\n<<<<<<< ours\n    note: str | None  # free text, mine\n||||||| original\n    note: str | None\n=======\n    note: str | None\n    title: str | None\n>>>>>>> theirs\n    archived_at: datetime | None\n";
+
+    let stop = test.args(["generate", "domain", "orders", "--fields", NEW_FIELDS]);
+    stop.run().status(3).stdout("").stderr(&format!(
+        "error: nothing was written. 1 file(s) you edited conflict with this run's changes:\n  {ENTITY}\nReview the changes with `--dry-run`, then re-run with `--conflicts markers` to write them with conflict markers to resolve, or `--force` to overwrite them, or keep your edits and leave the options as they were.\n"
+    ));
+    let dry = stop.args([
+        "generate",
+        "domain",
+        "orders",
+        "--fields",
+        NEW_FIELDS,
+        "--dry-run",
+    ]);
+    let outcome = dry.run().status(3).stderr("");
+    assert!(
+        outcome.stdout.contains(&format!(
+            "\nCONFLICT {ENTITY}  (your edits and the changes overlap)\n"
+        )) && outcome.stdout.contains(
+            "     status: OrderStatus\n+<<<<<<< ours\n     note: str | None  # free text, mine\n+||||||| original\n+    note: str | None\n+=======\n+    note: str | None\n+    title: str | None\n+>>>>>>> theirs\n     archived_at: datetime | None\n"
+        ),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(contents(&dry), files_before, "a conflict writes nothing");
+
+    let markers = dry.args([
+        "generate",
+        "domain",
+        "orders",
+        "--fields",
+        NEW_FIELDS,
+        "--conflicts",
+        "markers",
+    ]);
+    let outcome = markers.run().status(3).stderr(&format!(
+        "1 file(s) hold conflict markers where your edits and the changes overlap:\n  {ENTITY}\nResolve each `<<<<<<< ours` … `>>>>>>> theirs` block (ours: your edits, original: the previous output, theirs: the new output); the next run keeps what you make of them.\n"
+    ));
+    assert!(
+        outcome.stdout.contains(&format!(
+            "\nCONFLICT {ENTITY}  (your edits and the changes overlap: conflict markers written)\n"
+        )) && outcome
+            .stdout
+            .ends_with(" 0 kept, 0 merged, 0 deleted, 1 conflicts\n"),
+        "{}",
+        outcome.stdout
+    );
+    let written = markers.read(ENTITY);
+    assert!(written.contains(marked), "{written}");
+    // Everything else is the new output.
+    let new_options = json!({ "name": "orders", "fields": NEW_FIELDS });
+    // (The manifest, the spec and the migrations are the history's: the tree of an empty
+    // workspace differs there.)
+    for (path, content) in generated(&new_options) {
+        if path != ENTITY
+            && !path.ends_with(".python-ddd.json")
+            && !path.ends_with("python-ddd.spec.json")
+            && !path.contains("/migrations/versions/")
+        {
+            assert_eq!(markers.read(&path), content, "{path}");
+        }
+    }
+    // The user resolves the markers; the next run (the same options) keeps the file.
+    let resolved = written.replace(
+        marked,
+        "    status: OrderStatus\n    note: str | None  # free text, mine\n    title: str | None\n    archived_at: datetime | None\n",
+    );
+    markers.write(ENTITY, &resolved);
+    let again = markers.args(["generate", "domain", "orders"]);
+    let outcome = again.run().status(0).stderr("");
+    assert!(
+        outcome.stdout.starts_with(&format!(
+            "KEPT     {ENTITY}  (edited by you; left as it is)\n"
+        )),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(again.read(ENTITY), resolved);
+}
+
+/// issue 12: when the previous output cannot be rendered again exactly (here: the manifest
+/// records output an older template wrote), there is no base to merge with: the edited file stays
+/// a conflict, and `--conflicts markers` writes nothing either.
+#[test]
+fn a_previous_output_that_does_not_render_again_stays_a_conflict() {
+    let mut test = Test::new().args(["generate", "domain", "orders"]);
+    test.run().status(0);
+    let older = format!("# written by an older template\n{}", test.read(ENTITY));
+    let mut manifest: Value = serde_json::from_str(&test.read(MANIFEST)).unwrap();
+    manifest["files"]["domain/orders_domain/entities/order.py"] =
+        json!(python_ddd_core::manifest::hash(&older));
+    test.write(
+        MANIFEST,
+        &format!("{}\n", serde_json::to_string_pretty(&manifest).unwrap()),
+    );
+    let edited = format!("{older}# mine\n");
+    test.write(ENTITY, &edited);
+    let manifest_before = test.read(MANIFEST);
+
+    for conflicts in ["stop", "markers"] {
+        test = test.args([
+            "generate",
+            "domain",
+            "orders",
+            "--fields",
+            NEW_FIELDS,
+            "--conflicts",
+            conflicts,
+        ]);
+        let outcome = test.run().status(3).stdout("");
+        assert_eq!(
+            outcome.stderr,
+            format!(
+                "error: nothing was written. 1 file(s) you edited conflict with this run's changes:\n  {ENTITY}\nReview the changes with `--dry-run`, then re-run with `--force` to overwrite them, or keep your edits and leave the options as they were.\n"
+            ),
+            "{conflicts}"
+        );
+        assert_eq!(test.read(ENTITY), edited, "{conflicts}");
+        assert_eq!(test.read(MANIFEST), manifest_before, "{conflicts}");
+    }
+    test = test.args([
+        "generate",
+        "domain",
+        "orders",
+        "--fields",
+        NEW_FIELDS,
+        "--dry-run",
+    ]);
+    let outcome = test.run().status(3).stderr("");
+    assert!(
+        outcome.stdout.contains(&format!(
+            "\nCONFLICT {ENTITY}  (edited by you; no previous output to merge with)\n"
+        )),
+        "{}",
+        outcome.stdout
+    );
+}
+
+/// `python-ddd list`: every generator of the registry (`Generator::ALL`), one line each.
+#[test]
+fn list_names_every_generator() {
+    Test::new()
+        .args(["list"])
+        .run()
+        .status(0)
+        .stderr("")
+        .stdout("domain   A bounded context in hexagonal layers: domain, application, infrastructure and interface, with tests, docs and Nx wiring (aliases: d, ddd)\n");
+    let outcome = Test::new()
+        .args(["list", "--format", "json"])
+        .run()
+        .status(0)
+        .stderr("");
+    assert_eq!(
+        serde_json::from_str::<Value>(&outcome.stdout).unwrap(),
+        json!([{
+            "name": "domain",
+            "aliases": ["d", "ddd"],
+            "description": "A bounded context in hexagonal layers: domain, application, infrastructure and interface, with tests, docs and Nx wiring",
+        }])
+    );
 }

@@ -149,7 +149,7 @@ test('3. running it again reports no changes', () => {
   assert.deepEqual(wsTree(), before);
 });
 
-test('4. a user edit survives a run with changed options: conflict, preview with --dry-run, then --force', () => {
+test('4. an overlapping user edit survives a run with changed options: conflict, preview with --dry-run, then --force', () => {
   const current = cliTree(['orders']);
   const kafka = cliTree(['orders', '--eventBus', 'kafka']);
   const changed = Object.keys(kafka).filter((p) => p in current && current[p] !== kafka[p] && !p.endsWith('.python-ddd.json'));
@@ -158,7 +158,9 @@ test('4. a user edit survives a run with changed options: conflict, preview with
   const untouched = changed.filter((p) => p !== edited);
 
   const editedPath = path.join(WS, edited);
-  const userContent = `${fs.readFileSync(editedPath, 'utf8')}# my own edit\n`;
+  // The user rewrote the file: the edit overlaps the changes, so no three-way merge can take both (an edit
+  // apart from them would be merged: see the CLI tests).
+  const userContent = '# my own edit\n';
   fs.writeFileSync(editedPath, userContent);
   const before = wsTree();
 

@@ -230,7 +230,7 @@ test('conflict: lists the files and how to proceed, writes nothing even if the p
     await assert.rejects(shim.runGenerator('domain', tree, { name: 'orders' }, { transport, logger, env }), (error) => {
       assert.match(error.message, /would overwrite 2 files you edited/);
       assert.match(error.message, /  - libs\/orders\/a.py\n  - libs\/orders\/b.py/);
-      assert.match(error.message, /they were generated; nothing was written\.\n/);
+      assert.match(error.message, /they were generated, where your edits and its changes overlap; nothing was written\.\n/);
       assert.match(error.message, env.NX_DRY_RUN ? /review the diff above/ : /preview the changes with --dry-run/);
       assert.match(error.message, /re-run with --force/);
       return true;
@@ -383,4 +383,65 @@ test('generators.json: every factory exists, schemas are where it says, aliases 
     }
   }
   assert.ok(seen.has('d') && seen.has('ddd'));
+});
+
+test('merged: written like an update, its diff previewed on a dry run', async () => {
+  const plan = {
+    status: 'ok',
+    root: 'libs/orders',
+    files: [
+      { path: 'libs/orders/a.py', action: 'merged', content: 'mine\nnew\n', diff: '--- a\n+++ b\n mine\n+new\n' },
+      { path: 'libs/orders/b.py', action: 'update', content: 'b2\n', diff: '-b1\n+b2\n' },
+    ],
+    messages: ['merged libs/orders/a.py: your edits with this run\'s changes'],
+  };
+  const tree = new FakeTree({ 'libs/orders/a.py': 'mine\n', 'libs/orders/b.py': 'b1\n' });
+  const logger = memoryLogger();
+  await shim.runGenerator('domain', tree, { name: 'orders' }, { transport: scripted(needFiles, plan).transport, logger, env: {} });
+  assert.deepEqual(tree.snapshot(), { 'libs/orders/a.py': 'mine\nnew\n', 'libs/orders/b.py': 'b2\n' });
+  assert.match(logger.text(), /merged libs\/orders\/a.py/);
+
+  const preview = memoryLogger();
+  const dry = new FakeTree({ 'libs/orders/a.py': 'mine\n' });
+  await shim.runGenerator('domain', dry, {}, { transport: scripted(needFiles, plan).transport, logger: preview, env: { NX_DRY_RUN: 'true' } });
+  assert.match(preview.text(), /MERGED libs\/orders\/a.py\n--- a\n\+\+\+ b\n mine\n\+new/);
+});
+
+test('conflicts: markers writes every file, the conflicts with their markers, then exits 3', async () => {
+  const marked = 'a\n<<<<<<< ours\nmine\n||||||| original\nb\n=======\ntheirs\n>>>>>>> theirs\n';
+  const plan = {
+    status: 'conflict',
+    root: 'libs/orders',
+    files: [
+      { path: 'libs/orders/a.py', action: 'conflict', markers: true, content: marked, diff: `--- a\n+++ b\n a\n+<<<<<<< ours\n mine\n` },
+      { path: 'libs/orders/new.py', action: 'create', content: 'new\n' },
+    ],
+    messages: [],
+  };
+  const tree = new FakeTree({ 'libs/orders/a.py': 'a\nmine\n' });
+  const logger = memoryLogger();
+  const exitCode = process.exitCode;
+  try {
+    const done = await shim.runGenerator('domain', tree, { conflicts: 'markers' }, { transport: scripted(needFiles, plan).transport, logger, env: {} });
+    assert.deepEqual(tree.snapshot(), { 'libs/orders/a.py': marked, 'libs/orders/new.py': 'new\n' });
+    done();
+    assert.equal(process.exitCode, 3);
+    assert.match(logger.text(), /1 file hold conflict markers where your edits and the changes overlap:\n {2}- libs\/orders\/a.py\n/);
+  } finally {
+    process.exitCode = exitCode;
+  }
+
+  // A conflict without markers (no merge base) stops the run: nothing is written.
+  const stopped = new FakeTree({ 'libs/orders/a.py': 'a\nmine\n' });
+  const mixed = { ...plan, files: [...plan.files, { path: 'libs/orders/c.py', action: 'conflict', diff: '-x\n+y\n' }] };
+  await assert.rejects(
+    shim.runGenerator('domain', stopped, { conflicts: 'markers' }, { transport: scripted(needFiles, mixed).transport, logger, env: {} }),
+    /would overwrite 2 files you edited/,
+  );
+  assert.deepEqual(stopped.log, []);
+  // A dry run writes nothing either, and names the way out.
+  await assert.rejects(
+    shim.runGenerator('domain', new FakeTree(), { conflicts: 'markers' }, { transport: scripted(needFiles, plan).transport, logger, env: { NX_DRY_RUN: 'true' } }),
+    /or with --conflicts markers to write the conflict markers/,
+  );
 });
