@@ -18,7 +18,7 @@
  *
  * `merged` files (the user's edits three-way merged with the new output) carry their content like updates. A
  * conflict carries content only with `conflicts: markers` (the merge with its conflict markers): the shim then
- * writes every file when every conflict has it, and the run ends with exit code 3; otherwise nothing is written.
+ * writes every file when every conflict has it, and the run fails after writing; otherwise nothing is written.
  *
  * Dependency-free CommonJS; the types below are checked with `tsc --checkJs` (tests/nx).
  */
@@ -471,16 +471,15 @@ async function runGenerator(generator, tree, options, context = {}) {
   const steps = nextSteps(files, tree, env);
   return () => {
     if (markers) {
-      logger.warn(
+      // Written (Nx flushed the tree before calling this), but not finished: fail like the CLI does. Nx exits with
+      // the code its generate command returns, so this error (exit 1) is the way to fail after writing.
+      throw new Error(
         [
-          `${conflicts.length} file${conflicts.length === 1 ? '' : 's'} hold conflict markers where your edits and the changes overlap:`,
+          `${PACKAGE}:${generator}: ${conflicts.length === 1 ? '1 file holds' : `${conflicts.length} files hold`} conflict markers where your edits and the changes overlap:`,
           ...conflicts.map((f) => `  - ${f.path}`),
           'Resolve each `<<<<<<< ours` … `>>>>>>> theirs` block; the next run keeps what you make of them.',
         ].join('\n'),
       );
-      // Written, but not finished: the run fails like the CLI's (exit 3).
-      process.exitCode = 3;
-      return;
     }
     if (!changed || steps.length === 0) return;
     logger.info(['', 'Next steps:', ...steps.map((s) => `  ${s}`), ''].join('\n'));
