@@ -4,7 +4,9 @@
 //! Request: `{"generator": "domain", "options": {…}, "files": {path: content} | null}`.
 //! Responses:
 //! - `{"status": "needFiles", "root"}` when `files` is null: send every file under `root`;
-//! - `{"status": "ok" | "conflict", "root", "files": [{path, action, content?, diff?}], "messages"}`;
+//! - `{"status": "ok" | "conflict", "root", "files": [{path, action, content?, diff?, markers?}], "messages"}`
+//!   (`content` for what the shim writes: creates, updates, merges, and with `conflicts: markers`
+//!   the conflicts' merges with their markers, flagged `markers`);
 //! - `{"status": "invalid", "problems": [{path, message}]}` (exit 2);
 //! - `{"status": "error", "message"}` (exit 1).
 
@@ -222,6 +224,9 @@ fn respond(input: &[u8]) -> (Value, Status) {
             // (`conflicts: markers`; the shim writes them only when every conflict has them).
             if entry.writes() && entry.action != Action::Delete {
                 value["content"] = json!(entry.content());
+            }
+            if entry.write_markers {
+                value["markers"] = json!(true);
             }
             if matches!(
                 entry.action,
@@ -460,6 +465,89 @@ mod tests {
             files
                 .iter()
                 .any(|f| f["path"] == "libs/orders/.python-ddd.json")
+        );
+    }
+
+    /// issue 12: over the Nx tree's files too, an edit apart from the changes is merged (its
+    /// content sent, a message naming it); an overlapping one is a conflict, whose markers are
+    /// sent as content only with `conflicts: markers`.
+    #[test]
+    fn edits_are_merged_or_marked() {
+        const ENTITY: &str = "libs/orders/domain/orders_domain/entities/order.py";
+        let mut files: BTreeMap<String, String> =
+            python_ddd_core::generate(Generator::Domain, &json!({"name": "orders"}))
+                .unwrap()
+                .tree
+                .iter()
+                .map(|(path, content)| (path.to_owned(), content.to_owned()))
+                .collect();
+        let fields = "customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?,title:str?";
+        let request = |files: &BTreeMap<String, String>, conflicts: &str| {
+            let request = json!({
+                "generator": "domain",
+                "options": {"name": "orders", "fields": fields, "conflicts": conflicts},
+                "files": files,
+            });
+            respond(request.to_string().as_bytes())
+        };
+        let entity = |response: &Value| {
+            response["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["path"] == ENTITY)
+                .cloned()
+                .unwrap()
+        };
+
+        let method = "\n    def describe(self) -> str:\n        return \"mine\"\n";
+        files.insert(ENTITY.into(), format!("{}{method}", files[ENTITY]));
+        let (response, status) = request(&files, "stop");
+        assert_eq!(status, Status::Success, "{response}");
+        let merged = entity(&response);
+        assert_eq!(merged["action"], "merged");
+        assert!(merged["content"].as_str().unwrap().ends_with(method));
+        assert!(
+            merged["content"]
+                .as_str()
+                .unwrap()
+                .contains("    title: str | None\n")
+        );
+        assert_eq!(
+            response["messages"],
+            json!([format!(
+                "merged {ENTITY}: your edits with this run's changes"
+            )])
+        );
+
+        let overlapping = files[ENTITY].replacen(
+            "\n    note: str | None\n",
+            "\n    note: str | None  # mine\n",
+            1,
+        );
+        files.insert(ENTITY.into(), overlapping);
+        let (response, status) = request(&files, "stop");
+        assert_eq!(status, Status::Conflict);
+        let conflict = entity(&response);
+        assert_eq!(conflict["action"], "conflict");
+        assert!(conflict.get("content").is_none(), "{conflict}");
+        assert!(
+            conflict["diff"]
+                .as_str()
+                .unwrap()
+                .contains("\n+<<<<<<< ours\n")
+        );
+
+        let (response, status) = request(&files, "markers");
+        assert_eq!(status, Status::Conflict);
+        let marked = entity(&response);
+        assert_eq!(marked["markers"], true);
+        assert!(
+            marked["content"]
+                .as_str()
+                .unwrap()
+                .contains("<<<<<<< ours\n    note: str | None  # mine\n||||||| original\n"),
+            "{marked}"
         );
     }
 }
