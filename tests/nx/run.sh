@@ -5,8 +5,8 @@
 #   npm  + Nx 24 (newest)   full: generator behaviour (domain.e2e), every target through uv with the cache (targets.e2e),
 #                           generation + graph + migrations (compat.e2e)
 #   pnpm + Nx 24            full: targets.e2e, compat.e2e
-#   Nx 22 (npm), Nx 23 (pnpm)   compat.e2e only (generation, graph, sync, migrations), to keep CI time in check;
-#                           PYTHON_DDD_NX_COMBOS=all adds Nx 22 under pnpm and Nx 23 under npm
+#   Nx 20 (npm), 21 (pnpm), 22 (npm), 23 (pnpm)   compat.e2e only (generation, graph, sync, inference,
+#                           migrations), to keep CI time in check; PYTHON_DDD_NX_COMBOS=all runs them under both
 #
 # Each workspace: `npm init -y` / `pnpm init`, nx.json, `<pm> add -D nx@V <the two tarballs of npm/scripts/pack.sh>`.
 # The generated targets run their tools through `uv run`; a fresh machine has no uv, so it is installed from PyPI
@@ -18,7 +18,7 @@
 #
 # Environment:
 #   PYTHON_DDD_PACK_PROFILE  cargo profile of the packed binary (default: release, what ships)
-#   PYTHON_DDD_NX_COMBOS     the combinations to run, e.g. "npm:24.0.6:full pnpm:22.6.1:compat", or "all" (six)
+#   PYTHON_DDD_NX_COMBOS     the combinations to run, e.g. "npm:24.0.6:full pnpm:22.6.1:compat", or "all" (ten)
 #   PYTHON_DDD_E2E_KEEP=1    keep the temp workspaces (their paths are printed)
 #   PYTHON_DDD_E2E_WS        reuse one workspace kept by an earlier run (no pack, no install; harness development);
 #                            with PYTHON_DDD_E2E_PM (npm|pnpm), PYTHON_DDD_E2E_NX (its Nx version), PYTHON_DDD_E2E_SUITE
@@ -42,14 +42,22 @@ esac
 # The newest patch of each tested Nx major (npm/package.json's peerDependencies states the same range).
 NX_NEWEST=24.0.6
 DEVKIT_VERSION=24.0.0
-NX_OLDER=(22.6.1 23.3.2)
+NX_OLDER=(20.8.4 21.6.11 22.6.1 23.3.2)
 UV_VERSION=0.13.9
 PNPM_VERSION=12.21.0
 # CI (the default) covers each older major once, alternating package managers, to stay within its time budget;
 # PYTHON_DDD_NX_COMBOS=all runs the older majors under both.
 all_combos="npm:$NX_NEWEST:full pnpm:$NX_NEWEST:full"
 for v in "${NX_OLDER[@]}"; do all_combos+=" npm:$v:compat pnpm:$v:compat"; done
-default_combos="npm:$NX_NEWEST:full pnpm:$NX_NEWEST:full npm:${NX_OLDER[0]}:compat pnpm:${NX_OLDER[1]}:compat"
+default_combos="npm:$NX_NEWEST:full pnpm:$NX_NEWEST:full"
+pms=(npm pnpm)
+for i in "${!NX_OLDER[@]}"; do default_combos+=" ${pms[i % 2]}:${NX_OLDER[i]}:compat"; done
+# What is tested is what the package promises: its nx peer range spans exactly these majors.
+peer="$(node -p "require('$repo/npm/package.json').peerDependencies.nx")"
+if [[ "$peer" != ">=${NX_OLDER[0]%%.*}.0.0 <$(( ${NX_NEWEST%%.*} + 1 )).0.0" ]]; then
+  log "error: npm/package.json's nx peer range ($peer) is not the tested majors ${NX_OLDER[0]%%.*}..${NX_NEWEST%%.*}"
+  exit 1
+fi
 combos_spec="${PYTHON_DDD_NX_COMBOS:-$default_combos}"
 [[ "$combos_spec" == all ]] && combos_spec="$all_combos"
 read -r -a combos <<<"$combos_spec"

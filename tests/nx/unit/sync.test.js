@@ -46,10 +46,19 @@ test('sync: files the plan writes or deletes are reported as out of sync (the ma
     view.write('libs/orders/.python-ddd.json', '{}');
     return () => {};
   };
-  const result = await sync(tree, { runner });
+  const result = await sync(tree, { runner, nxMajor: 24 });
+  const details = ['libs/orders: 2 file(s) differ from the plan: libs/orders/a.py, libs/orders/old.py'];
   assert.match(result.outOfSyncMessage ?? '', /nx sync/);
-  assert.deepEqual(result.outOfSyncDetails, ['libs/orders: 2 file(s) differ from the plan: libs/orders/a.py, libs/orders/old.py']);
+  assert.ok(!(result.outOfSyncMessage ?? '').includes(details[0]), 'Nx 21+ prints the details itself');
+  assert.deepEqual(result.outOfSyncDetails, details);
   assert.deepEqual(tree.log, ['write libs/orders/a.py', 'delete libs/orders/old.py', 'write libs/orders/.python-ddd.json']);
+
+  // Nx 20 prints only the message, so it carries the details.
+  const old = await sync(new FakeTree({ 'libs/orders/.python-ddd.json': manifest({ name: 'orders' }), 'libs/orders/old.py': 'x\n' }), {
+    runner,
+    nxMajor: 20,
+  });
+  assert.equal(old.outOfSyncMessage, `${result.outOfSyncMessage}\n${details[0]}`);
 });
 
 test('sync: a conflict (an edited file) fails the sync; a broken manifest is named', async () => {
