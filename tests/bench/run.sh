@@ -11,8 +11,9 @@
 # cookiecutter, copier and uv, and an Nx workspace with nx, @nx/devkit and @nxlv/python, into which our tarballs are
 # unpacked on every run. Then tests/bench/bench.py measures. A peer that cannot be installed fails the run loudly.
 #
-# Needs: cargo, python3, node and npm; a full run also hyperfine and GNU time (Debian: apt-get install -y hyperfine
-# time), which the smoke run does without (Python's perf_counter and wait4's peak RSS).
+# Needs: cargo, python3, node, npm and valgrind (the instruction budget, checked by both runs); a full run also
+# hyperfine and GNU time (Debian: apt-get install -y hyperfine time), which the smoke run does without (Python's
+# perf_counter and wait4's peak RSS).
 set -euo pipefail
 exec </dev/null
 
@@ -43,10 +44,11 @@ while (($#)); do
 done
 
 # The smoke run times with Python and reads peak RSS from wait4, so a fresh machine needs no extra tool for it.
-tools=(cargo python3 node npm)
+# valgrind counts the instructions of a generation, whose budget both runs check (issue 15).
+tools=(cargo python3 node npm valgrind)
 ((smoke)) || tools+=(hyperfine /usr/bin/time)
 for tool in "${tools[@]}"; do
-  command -v "$tool" >/dev/null || die "$tool is missing (hyperfine and GNU time: apt-get install -y hyperfine time)"
+  command -v "$tool" >/dev/null || die "$tool is missing (valgrind, hyperfine and GNU time: apt-get install -y valgrind hyperfine time)"
 done
 mkdir -p "$cache"
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false

@@ -42,5 +42,7 @@ keep python3 node npm
 expect 1 'missing, and not installable by this script: cargo \(https://rustup.rs\)' build
 keep cargo node npm
 expect 1 'python3 \(>= 3.11\)' matrix
+keep cargo python3 node npm
+expect 1 'apt-get install -y .*valgrind' bench
 
 ((failures == 0)) || { echo "prereqs-test: $failures case(s) failed" >&2; exit 1; }

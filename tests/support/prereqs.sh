@@ -43,6 +43,11 @@ if needs nx bench; then
     command -v npm >/dev/null || missing_tools+=("npm")
 fi
 
+# The benchmark, smoke run included, checks the instruction budget of a generation (issue 15) with valgrind's callgrind:
+# a count, unlike a time, that a busy machine does not change. Required: the budget is never skipped.
+if needs bench; then
+    command -v valgrind >/dev/null || missing_debs+=(valgrind)
+fi
 # The full benchmark (tests/bench/run.sh without --smoke) uses hyperfine and GNU time when they are here; the smoke
 # run does without. Installed when we can, never required.
 if needs bench && [[ "$(id -u)" == 0 && "${PYTHON_DDD_NO_INSTALL:-}" != 1 ]] && command -v apt-get >/dev/null; then

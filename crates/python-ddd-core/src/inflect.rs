@@ -276,7 +276,7 @@ pub fn plural(word: &str) -> String {
     inflect(word, Form::Plural)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Form {
     Singular,
     Plural,
@@ -285,7 +285,26 @@ enum Form {
 /// Picks one side of an irregular pair.
 type Side = fn(&(&'static str, &'static str)) -> &'static str;
 
+/// [`inflect_uncached`], remembered per word for the rest of the process: a run asks for the
+/// same few words again and again (the entity's plural for every template variable that needs it,
+/// each validation's default entity), and one answer costs a few hundred thousand instructions
+/// of pattern matching (docs/benchmarks.md).
 fn inflect(word: &str, form: Form) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static KNOWN: RefCell<HashMap<(Form, String), String>> = RefCell::new(HashMap::new());
+    }
+    let key = (form, word.to_owned());
+    if let Some(known) = KNOWN.with_borrow(|known| known.get(&key).cloned()) {
+        return known;
+    }
+    let inflected = inflect_uncached(word, form);
+    KNOWN.with_borrow_mut(|known| known.insert(key, inflected.clone()));
+    inflected
+}
+
+fn inflect_uncached(word: &str, form: Form) -> String {
     let word = word.to_lowercase();
     let (keep, replace, rules): (Side, Side, &[(&str, &str)]) = match form {
         Form::Singular => (|r| r.0, |r| r.1, SINGULAR_RULES),

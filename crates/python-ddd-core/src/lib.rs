@@ -30,7 +30,9 @@ pub mod plan;
 mod previous;
 pub mod reflow;
 pub mod render;
+mod scan;
 pub mod schema;
+mod schema_check;
 pub mod spec;
 mod stdlib;
 pub mod tree;
@@ -252,7 +254,7 @@ pub fn root(generator: Generator, options: &Value) -> Result<String, Failure> {
     match generator {
         Generator::Domain => {
             let valid = validate::domain(options).map_err(Failure::Invalid)?;
-            Ok(model::DomainModel::new(&valid).root)
+            Ok(model::DomainModel::root_of(&valid.options))
         }
     }
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::fields::{EnumValue, Field, Kind};
 use crate::names;
-use crate::options::{Api, EventBus, Persistence, ProjectLayout};
+use crate::options::{Api, DomainOptions, EventBus, Persistence, ProjectLayout};
 use crate::validate::ValidDomain;
 
 /// The `domain` generator's template context.
@@ -122,6 +122,12 @@ pub struct Uses {
 }
 
 impl DomainModel {
+    /// The context folder, `<directory>/<name as written>` (the model's `root`), without the rest
+    /// of the model.
+    pub fn root_of(options: &DomainOptions) -> String {
+        format!("{}/{}", options.directory, options.name)
+    }
+
     pub fn new(valid: &ValidDomain) -> Self {
         let options = &valid.options;
         // The folder keeps the name as written; Python only ever sees the snake_case form.
@@ -129,7 +135,7 @@ impl DomainModel {
         let entity = valid.entity.clone();
         let entity_snake = names::snake(&entity);
         let entity_plural_snake = names::plural(&entity_snake);
-        let root = format!("{}/{}", options.directory, options.name);
+        let root = Self::root_of(options);
         let root_to_workspace = vec![".."; root.split('/').count()].join("/");
         let table = &entity_plural_snake;
         let fields: Vec<Field> = valid

@@ -25,6 +25,7 @@
 //! one precedence, a bracket followed by more code) are left alone; if they are too long the
 //! check refuses the input, and templates avoid them with short locals.
 
+use crate::scan;
 use crate::tree::Tree;
 
 /// The generated code's line limit (`line-length` in the generated `pyproject.toml`).
@@ -47,20 +48,25 @@ pub fn reflow(tree: &mut Tree) {
 
 /// The file with its long lines exploded, or `None` when nothing changed.
 fn reflow_file(content: &str) -> Option<String> {
+    if !has_long_line(content) {
+        return None; // the common case: nothing to rewrite, and no line worth scanning further
+    }
     let mut out = String::with_capacity(content.len() + 64);
     let mut changed = false;
     let mut in_string = false;
     for line in content.lines() {
-        let string_line = in_string || line.contains("\"\"\"");
-        if line.matches("\"\"\"").count() % 2 == 1 {
+        let quotes = triple_quotes(line);
+        let string_line = in_string || quotes > 0;
+        if quotes % 2 == 1 {
             in_string = !in_string;
         }
-        let mut lines = Vec::new();
-        if string_line {
-            lines.push(line.to_owned());
-        } else {
-            reflow_line(line, &mut lines);
+        if string_line || line.len() <= MAX_LINE_COLUMNS {
+            out.push_str(line); // fits (bytes ≥ columns), or inside a string: kept as it is
+            out.push('\n');
+            continue;
         }
+        let mut lines = Vec::new();
+        reflow_line(line, &mut lines);
         changed |= lines.len() != 1;
         for reflowed in lines {
             out.push_str(&reflowed);
@@ -620,19 +626,26 @@ fn flat(text: &str) -> String {
 /// a keyword argument whose value is one dotted name or a simple string (nothing to split at).
 pub fn reformattable_long_lines(tree: &Tree) -> Vec<(&str, usize, usize)> {
     let mut long = Vec::new();
-    for (path, content) in tree.iter().filter(|(path, _)| is_python(path)) {
+    for (path, content) in tree
+        .iter()
+        .filter(|(path, content)| is_python(path) && has_long_line(content))
+    {
         let mut in_string = false;
         let lines: Vec<&str> = content.lines().collect();
         for (index, line) in lines.iter().enumerate() {
-            let string_line = in_string || line.contains("\"\"\"");
-            if line.matches("\"\"\"").count() % 2 == 1 {
+            let quotes = triple_quotes(line);
+            let string_line = in_string || quotes > 0;
+            if quotes % 2 == 1 {
                 in_string = !in_string;
+            }
+            if string_line || line.len() <= MAX_LINE_COLUMNS {
+                continue; // fits (bytes ≥ columns), or inside a string
             }
             let width = columns(line);
             let left_operand = lines
                 .get(index + 1)
                 .is_some_and(|next| continues_an_operation(next) && is_atoms(line.trim()));
-            if width > MAX_LINE_COLUMNS && !string_line && !left_operand && !unsplittable(line) {
+            if width > MAX_LINE_COLUMNS && !left_operand && !unsplittable(line) {
                 long.push((path, index + 1, width));
             }
         }
@@ -762,6 +775,24 @@ fn is_python(path: &str) -> bool {
     std::path::Path::new(path)
         .extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("py"))
+}
+
+/// Whether some line may be over [`MAX_LINE_COLUMNS`]: a line's bytes are at least its columns,
+/// so a file whose lines all fit in bytes has no long line. A quick test (a word at a time, see
+/// [`scan`]) that lets almost every generated file skip the per-line scan, which cost more than
+/// rendering did.
+fn has_long_line(content: &str) -> bool {
+    scan::has_line_longer_than(content, MAX_LINE_COLUMNS)
+}
+
+/// How many `"""` the line holds (non-overlapping, as `str::matches` counts them); a line
+/// without a `"` (most lines) is answered by one `memchr`.
+fn triple_quotes(line: &str) -> usize {
+    if line.as_bytes().contains(&b'"') {
+        line.matches("\"\"\"").count()
+    } else {
+        0
+    }
 }
 
 fn columns(line: &str) -> usize {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::manifest;
+use crate::scan;
 
 /// Generated files keyed by their path relative to the workspace root (`/`-separated).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -104,11 +105,28 @@ fn is_normal(content: &str) -> bool {
     let Some(body) = content.strip_suffix('\n') else {
         return false;
     };
-    !body.is_empty()
-        && !body.ends_with('\n')
-        && body
-            .split('\n')
-            .all(|line| !line.ends_with(char::is_whitespace))
+    if body.is_empty() || body.ends_with('\n') {
+        return false;
+    }
+    // Only each line's end is looked at, found a word at a time ([`scan`]): splitting into lines
+    // costs a `memchr` call per (short) line, more than the whole scan.
+    let mut line_start = 0;
+    for newline in scan::newlines(body.as_bytes()) {
+        if ends_in_whitespace(&body[line_start..newline]) {
+            return false;
+        }
+        line_start = newline + 1;
+    }
+    !ends_in_whitespace(&body[line_start..])
+}
+
+/// `line.ends_with(char::is_whitespace)`, decoding the last character only when it is not ASCII.
+fn ends_in_whitespace(line: &str) -> bool {
+    match line.as_bytes().last() {
+        None => false,
+        Some(&byte) if byte.is_ascii() => char::from(byte).is_whitespace(),
+        Some(_) => line.ends_with(char::is_whitespace),
+    }
 }
 
 /// LF endings, no trailing blanks, one final newline; blank-only text becomes empty.

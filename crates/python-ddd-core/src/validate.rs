@@ -15,6 +15,7 @@ use crate::names;
 use crate::options::{DomainOptions, Generator};
 use crate::reflow;
 use crate::schema;
+use crate::schema_check;
 
 /// One thing wrong with the options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,6 +58,27 @@ pub struct ValidDomain {
 
 /// Validates `domain` options given as JSON.
 pub fn domain(raw: &Value) -> Result<ValidDomain, Vec<Problem>> {
+    // A run validates the same options up to three times (the CLI's `root` to lock the folder,
+    // `generate_in`'s `root`, then the options merged with an absent spec), and a validation costs
+    // millions of instructions (docs/benchmarks.md): the last answer is kept for the same input.
+    type Answer = Result<ValidDomain, Vec<Problem>>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(Value, Answer)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    if let Some(answer) = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(input, _)| input == raw)
+            .map(|(_, answer)| answer.clone())
+    }) {
+        return answer;
+    }
+    let answer = domain_uncached(raw);
+    LAST.with_borrow_mut(|last| *last = Some((raw.clone(), answer.clone())));
+    answer
+}
+
+fn domain_uncached(raw: &Value) -> Result<ValidDomain, Vec<Problem>> {
     let mut problems = against_schema(Generator::Domain, raw);
     if !problems.is_empty() {
         // The schema skips the name and entity spelling checks, which `names` explains better.
@@ -569,14 +591,13 @@ pub fn check_directory(directory: &str) -> Result<(), String> {
 
 /// Every schema error, each with the pointer of the option it is about.
 fn against_schema(generator: Generator, raw: &Value) -> Vec<Problem> {
-    static DOMAIN: OnceLock<(Value, jsonschema::Validator)> = OnceLock::new();
+    static DOMAIN_SCHEMA: OnceLock<Value> = OnceLock::new();
+    static DOMAIN_VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     let (schema, validator) = match generator {
-        Generator::Domain => DOMAIN.get_or_init(|| {
-            let schema = schema::schema_value(Generator::Domain);
-            let validator =
-                jsonschema::draft7::new(&schema).expect("the generated schema compiles");
-            (schema, validator)
-        }),
+        Generator::Domain => (
+            DOMAIN_SCHEMA.get_or_init(|| schema::schema_value(Generator::Domain)),
+            &DOMAIN_VALIDATOR,
+        ),
     };
     let Some(object) = raw.as_object() else {
         return vec![Problem::new(
@@ -584,6 +605,13 @@ fn against_schema(generator: Generator, raw: &Value) -> Vec<Problem> {
             format!("expected a JSON object of options, found `{raw}`"),
         )];
     };
+    // Valid options (almost every run) need no compiled schema; problems and their messages
+    // always come from `jsonschema` below.
+    if schema_check::certainly_valid(schema, raw) {
+        return Vec::new();
+    }
+    let validator = validator
+        .get_or_init(|| jsonschema::draft7::new(schema).expect("the generated schema compiles"));
     let properties = schema["properties"]
         .as_object()
         .expect("the schema lists properties");
