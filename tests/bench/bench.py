@@ -583,7 +583,10 @@ once into `.cache/bench/` (a venv with cookiecutter, copier and uv; an Nx 24 wor
 measures whole processes with hyperfine (warm-up, then several runs; median, min, max) and peak memory with
 `/usr/bin/time -f %M`, prints the tables below and rewrites this file with them (`--no-docs` leaves it alone).
 A full run needs hyperfine and GNU time (`apt-get install -y hyperfine time`), python3, node/npm and cargo; the smoke
-run needs neither (it times with `time.perf_counter` and reads peak RSS from `os.wait4`).
+run needs neither (it times with `time.perf_counter` and reads peak RSS from `os.wait4`). Both need valgrind
+(`tests/run-all.sh` installs it as root): every run, the smoke run of `tests/run-all.sh` included, counts the
+instructions of each all-options generation with callgrind and **fails when one exceeds the 30 M budget** (issue 15).
+A count does not depend on the machine's load, so this check is as reliable on a busy CI machine as on an idle one.
 
 How the comparison is kept fair:
 - **Same tree.** cookiecutter's and copier's templates are made at bench time from python-ddd's output: the context

@@ -25,7 +25,6 @@
 //! one precedence, a bracket followed by more code) are left alone; if they are too long the
 //! check refuses the input, and templates avoid them with short locals.
 
-use crate::scan;
 use crate::tree::Tree;
 
 /// The generated code's line limit (`line-length` in the generated `pyproject.toml`).
@@ -36,7 +35,7 @@ pub const MAX_LINE_COLUMNS: usize = 100;
 pub fn reflow(tree: &mut Tree) {
     let changed: Vec<(String, String)> = tree
         .iter()
-        .filter(|(path, _)| is_python(path))
+        .filter(|(path, _)| is_python(path) && may_have_long_line(tree, path))
         .filter_map(|(path, content)| {
             reflow_file(content).map(|reflowed| (path.to_owned(), reflowed))
         })
@@ -48,9 +47,6 @@ pub fn reflow(tree: &mut Tree) {
 
 /// The file with its long lines exploded, or `None` when nothing changed.
 fn reflow_file(content: &str) -> Option<String> {
-    if !has_long_line(content) {
-        return None; // the common case: nothing to rewrite, and no line worth scanning further
-    }
     let mut out = String::with_capacity(content.len() + 64);
     let mut changed = false;
     let mut in_string = false;
@@ -628,7 +624,7 @@ pub fn reformattable_long_lines(tree: &Tree) -> Vec<(&str, usize, usize)> {
     let mut long = Vec::new();
     for (path, content) in tree
         .iter()
-        .filter(|(path, content)| is_python(path) && has_long_line(content))
+        .filter(|(path, _)| is_python(path) && may_have_long_line(tree, path))
     {
         let mut in_string = false;
         let lines: Vec<&str> = content.lines().collect();
@@ -777,12 +773,13 @@ fn is_python(path: &str) -> bool {
         .is_some_and(|ext| ext.eq_ignore_ascii_case("py"))
 }
 
-/// Whether some line may be over [`MAX_LINE_COLUMNS`]: a line's bytes are at least its columns,
-/// so a file whose lines all fit in bytes has no long line. A quick test (a word at a time, see
-/// [`scan`]) that lets almost every generated file skip the per-line scan, which cost more than
-/// rendering did.
-fn has_long_line(content: &str) -> bool {
-    scan::has_line_longer_than(content, MAX_LINE_COLUMNS)
+/// Whether some line of the file may be over [`MAX_LINE_COLUMNS`]: a line's bytes are at least its
+/// columns, so a file whose lines all fit in bytes has no long line. The tree measured the longest
+/// line when it took the file in, so almost every generated file skips the per-line scan, which
+/// cost more than rendering did (docs/benchmarks.md).
+fn may_have_long_line(tree: &Tree, path: &str) -> bool {
+    tree.widest_line(path)
+        .is_some_and(|widest| widest > MAX_LINE_COLUMNS)
 }
 
 /// How many `"""` the line holds (non-overlapping, as `str::matches` counts them); a line

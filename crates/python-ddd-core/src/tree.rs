@@ -2,6 +2,7 @@
 //! same options give byte-identical output on every run and machine.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::sync::OnceLock;
 
 use crate::manifest;
@@ -20,6 +21,8 @@ pub struct Tree {
 struct File {
     content: String,
     hash: OnceLock<String>,
+    /// The longest line's length in bytes (at least its columns), found while normalising.
+    widest_line: usize,
 }
 
 impl File {
@@ -33,9 +36,11 @@ impl Tree {
     /// exactly one trailing newline (a file with no text stays empty). Returns the previous content
     /// when the path was already taken.
     pub fn insert(&mut self, path: String, content: impl Into<String>) -> Option<String> {
+        let (content, widest_line) = normalised(content.into());
         let file = File {
-            content: normalised(content.into()),
+            content,
             hash: OnceLock::new(),
+            widest_line,
         };
         self.files.insert(path, file).map(|old| old.content)
     }
@@ -44,6 +49,7 @@ impl Tree {
     /// must stay exactly what was written (see [`crate::history`]).
     pub fn insert_exact(&mut self, path: String, content: String) -> Option<String> {
         let file = File {
+            widest_line: scan::widest_line(&content),
             content,
             hash: OnceLock::new(),
         };
@@ -52,6 +58,12 @@ impl Tree {
 
     pub fn get(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|file| file.content.as_str())
+    }
+
+    /// The length in bytes of the file's longest line (`\n`-separated): a file whose longest line
+    /// fits a column limit in bytes fits it in columns too.
+    pub fn widest_line(&self, path: &str) -> Option<usize> {
+        self.files.get(path).map(|file| file.widest_line)
     }
 
     /// The SHA-256 hex of the file's content ([`manifest::hash`]), computed at most once.
@@ -87,45 +99,59 @@ impl Tree {
 
 /// [`normalise`] for text the caller owns: rendered templates are almost always normal already,
 /// and then they are kept as they are, without the copies `normalise` makes.
-fn normalised(content: String) -> String {
-    if is_normal(&content) {
-        content
+fn normalised(content: String) -> (String, usize) {
+    if let Some(widest) = normal_widest_line(&content) {
+        (content, widest)
     } else {
-        normalise(&content)
+        let content = normalise(&content);
+        let widest = scan::widest_line(&content);
+        (content, widest)
     }
 }
 
 /// Whether `normalise(content) == content`, in one pass and without allocating: empty, or every
 /// line ends in something other than whitespace (so no `\r\n` either: `\r` is whitespace) and
 /// the text ends in exactly one newline after a line that is not empty.
+#[cfg(test)]
 fn is_normal(content: &str) -> bool {
+    normal_widest_line(content).is_some()
+}
+
+/// The length in bytes of the longest line when `content` is normal ([`is_normal`]), else `None`:
+/// the same pass gives both, so reflow and the line-length check need not scan the text again.
+fn normal_widest_line(content: &str) -> Option<usize> {
     if content.is_empty() {
-        return true;
+        return Some(0);
     }
-    let Some(body) = content.strip_suffix('\n') else {
-        return false;
-    };
+    let body = content.strip_suffix('\n')?;
     if body.is_empty() || body.ends_with('\n') {
-        return false;
+        return None;
     }
     // Only each line's end is looked at, found a word at a time ([`scan`]): splitting into lines
     // costs a `memchr` call per (short) line, more than the whole scan.
+    let bytes = body.as_bytes();
     let mut line_start = 0;
-    for newline in scan::newlines(body.as_bytes()) {
-        if ends_in_whitespace(&body[line_start..newline]) {
-            return false;
+    let mut widest = 0;
+    let blank_end = scan::each_newline(bytes, |newline| {
+        if newline > line_start && ends_in_whitespace(body, newline) {
+            return ControlFlow::Break(());
         }
+        widest = widest.max(newline - line_start);
         line_start = newline + 1;
-    }
-    !ends_in_whitespace(&body[line_start..])
+        ControlFlow::Continue(())
+    });
+    let last_ok = body.len() > line_start && !ends_in_whitespace(body, body.len());
+    (blank_end.is_continue() && last_ok).then_some(widest.max(body.len() - line_start))
 }
 
-/// `line.ends_with(char::is_whitespace)`, decoding the last character only when it is not ASCII.
-fn ends_in_whitespace(line: &str) -> bool {
-    match line.as_bytes().last() {
-        None => false,
-        Some(&byte) if byte.is_ascii() => char::from(byte).is_whitespace(),
-        Some(_) => line.ends_with(char::is_whitespace),
+/// Whether the character before byte `end` of `text` (not at its start) is whitespace, decoding
+/// it only when it is not ASCII.
+fn ends_in_whitespace(text: &str, end: usize) -> bool {
+    let byte = text.as_bytes()[end - 1];
+    if byte.is_ascii() {
+        char::from(byte).is_whitespace()
+    } else {
+        text[..end].ends_with(char::is_whitespace)
     }
 }
 
@@ -189,9 +215,10 @@ mod tests {
                 .collect();
             let expected = normalise(&text);
             normal += usize::from(expected == text);
+            let widest = expected.split('\n').map(str::len).max().unwrap_or(0);
             assert_eq!(
                 normalised(text.clone()),
-                expected,
+                (expected.clone(), widest),
                 "seed {seed}, case {case}: {text:?}"
             );
             assert_eq!(
