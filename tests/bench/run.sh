@@ -71,9 +71,17 @@ binary="${CARGO_TARGET_DIR:-$repo/target}/release/python-ddd"
 # --- the Python peers ------------------------------------------------------------------------------------------------
 py_key="$(python3 -c 'import sys; print(*sys.version_info[:3])') cookiecutter==$COOKIECUTTER_VERSION copier==$COPIER_VERSION uv==$UV_VERSION"
 venv="$cache/venv-$(printf '%s' "$py_key" | sha256sum | cut -c1-12)"
+# A venv's scripts name its interpreter by absolute path: a cache copied or moved from elsewhere (a CI checkout at
+# another path) holds scripts that cannot start. Such a venv is rebuilt, not trusted because it is complete.
+venv_runs() {
+  local tool
+  for tool in cookiecutter copier uv; do
+    "$venv/bin/$tool" --version >/dev/null 2>&1 || return 1
+  done
+}
 exec 8>"$venv.lock"
 flock 8
-if [[ ! -f "$venv/.complete" ]]; then
+if [[ ! -f "$venv/.complete" ]] || ! venv_runs; then
   log "installing cookiecutter==$COOKIECUTTER_VERSION copier==$COPIER_VERSION uv==$UV_VERSION into $venv"
   rm -rf "$venv"
   python3 -m venv "$venv"
@@ -82,9 +90,7 @@ if [[ ! -f "$venv/.complete" ]]; then
   touch "$venv/.complete"
 fi
 flock -u 8
-for tool in cookiecutter copier uv; do
-  [[ -x "$venv/bin/$tool" ]] || die "$venv/bin/$tool is missing"
-done
+venv_runs || die "the Python peers in $venv do not run"
 
 # --- the Nx workspace ------------------------------------------------------------------------------------------------
 nx_key="node $(node --version) nx@$NX_VERSION @nx/devkit@$DEVKIT_VERSION @nxlv/python@$NXLV_PYTHON_VERSION"
