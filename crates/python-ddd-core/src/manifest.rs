@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 use crate::paths;
@@ -56,7 +55,7 @@ pub fn hash(content: &str) -> String {
     // A table rather than `write!("{byte:02x}")`: the formatting machinery cost more per file
     // than the rest of this function outside SHA-256 itself.
     let mut out = String::with_capacity(64);
-    for byte in Sha256::digest(content.as_bytes()) {
+    for &byte in ring::digest::digest(&ring::digest::SHA256, content.as_bytes()).as_ref() {
         out.push(char::from(HEX[usize::from(byte >> 4)]));
         out.push(char::from(HEX[usize::from(byte & 0xf)]));
     }

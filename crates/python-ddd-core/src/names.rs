@@ -5,7 +5,6 @@
 //! documented for users in `docs/naming.md`; keep the two in step.
 
 use heck::{ToKebabCase, ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
-use sha2::{Digest, Sha256};
 
 use crate::stdlib::STDLIB_MODULES;
 
@@ -345,12 +344,14 @@ pub fn sql_identifier(full: &str) -> String {
     if full.len() <= MAX_SQL_IDENTIFIER_BYTES {
         return full.to_owned();
     }
-    let digest = Sha256::digest(full.as_bytes());
-    let hash = digest[..4].iter().fold(String::new(), |mut hex, byte| {
-        use std::fmt::Write as _;
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    });
+    let digest = ring::digest::digest(&ring::digest::SHA256, full.as_bytes());
+    let hash = digest.as_ref()[..4]
+        .iter()
+        .fold(String::new(), |mut hex, byte| {
+            use std::fmt::Write as _;
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        });
     // Names are ASCII (validated), so any byte index is a char boundary.
     let keep = MAX_SQL_IDENTIFIER_BYTES - hash.len() - 1;
     format!("{}_{hash}", full[..keep].trim_end_matches('_'))
