@@ -35,6 +35,8 @@ pub mod schema;
 mod schema_check;
 pub mod spec;
 mod stdlib;
+#[cfg(test)]
+mod test_cases;
 pub mod tree;
 pub mod validate;
 

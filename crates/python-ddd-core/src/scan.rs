@@ -65,27 +65,12 @@ mod tests {
     #[test]
     fn finds_what_a_byte_loop_finds() {
         const PIECES: [&str; 8] = ["\n", "\0", "\t", "\u{b}", "a", "é", "\u{8a}", "\u{10a0a}"];
-        let number = |name: &str, default: u64| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default)
-        };
-        let seed = number("PYTHON_DDD_SCAN_SEED", 0x2026_1130);
-        let cases = number("PYTHON_DDD_SCAN_CASES", 20_000);
-        // splitmix64
-        let mut state = seed;
-        let mut next = move || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        };
+        let mut rng = crate::test_cases::Cases::from_env("PYTHON_DDD_SCAN", 0x2026_1130);
+        let (seed, cases) = (rng.seed, rng.count);
         for case in 0..cases {
-            let length = next() % 40;
+            let length = rng.next() % 40;
             let text: String = (0..length)
-                .map(|_| PIECES[usize::try_from(next()).unwrap() % PIECES.len()])
+                .map(|_| PIECES[rng.below(PIECES.len())])
                 .collect();
             let expected: Vec<usize> = text
                 .bytes()

@@ -216,35 +216,19 @@ mod tests {
             "force",
             "other",
         ];
-        let number = |name: &str, default: u64| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default)
-        };
-        let seed = number("PYTHON_DDD_SCHEMA_SEED", 0x2026_1130);
-        let cases = number("PYTHON_DDD_SCHEMA_CASES", 20_000);
-        // splitmix64
-        let mut state = seed;
-        let mut next = move || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        };
-        let mut pick = move |n: usize| usize::try_from(next()).unwrap() % n;
+        let mut rng = crate::test_cases::Cases::from_env("PYTHON_DDD_SCHEMA", 0x2026_1130);
+        let (seed, cases) = (rng.seed, rng.count);
         let schema = schema_value(Generator::Domain);
         let validator = validator(&schema);
         let mut valid = 0;
         for case in 0..cases {
             let mut options = Map::new();
-            if pick(8) != 0 {
+            if rng.below(8) != 0 {
                 options.insert("name".into(), json!("orders"));
             }
-            for _ in 0..pick(4) {
-                let key = KEYS[pick(KEYS.len())];
-                let value = match pick(8) {
+            for _ in 0..rng.below(4) {
+                let key = KEYS[rng.below(KEYS.len())];
+                let value = match rng.below(8) {
                     0 => json!(true),
                     1 => json!(3),
                     2 => json!(
@@ -256,12 +240,12 @@ mod tests {
                             "none",
                             "single",
                             "per-layer"
-                        ][pick(7)]
+                        ][rng.below(7)]
                     ),
-                    3 => json!("x".repeat(pick(2) * 41 + 1)),
+                    3 => json!("x".repeat(rng.below(2) * 41 + 1)),
                     _ => json!(
-                        (0..pick(6))
-                            .map(|_| PIECES[pick(PIECES.len())])
+                        (0..rng.below(6))
+                            .map(|_| PIECES[rng.below(PIECES.len())])
                             .collect::<String>()
                     ),
                 };

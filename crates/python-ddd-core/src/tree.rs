@@ -190,28 +190,13 @@ mod tests {
         const PIECES: [&str; 10] = [
             "a", "é", " ", "\t", "\n", "\r", "\r\n", "\u{a0}", "\u{2028}", "\u{b}",
         ];
-        let number = |name: &str, default: u64| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default)
-        };
-        let seed = number("PYTHON_DDD_NORMALISE_SEED", 0x2026_1129);
-        let cases = number("PYTHON_DDD_NORMALISE_CASES", 20_000);
-        // splitmix64
-        let mut state = seed;
-        let mut next = move || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        };
+        let mut rng = crate::test_cases::Cases::from_env("PYTHON_DDD_NORMALISE", 0x2026_1129);
+        let (seed, cases) = (rng.seed, rng.count);
         let mut normal = 0;
         for case in 0..cases {
-            let length = next() % 12;
+            let length = rng.next() % 12;
             let text: String = (0..length)
-                .map(|_| PIECES[usize::try_from(next()).unwrap() % PIECES.len()])
+                .map(|_| PIECES[rng.below(PIECES.len())])
                 .collect();
             let expected = normalise(&text);
             normal += usize::from(expected == text);

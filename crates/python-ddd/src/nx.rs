@@ -32,6 +32,13 @@ struct Request {
 const REQUEST_KEYS: [&str; 3] = ["generator", "options", "files"];
 
 pub fn run() -> anyhow::Result<Status> {
+    answer_stdin(respond)
+}
+
+/// Reads one JSON request from stdin and prints `respond`'s answer: the protocol of `nx` and `nx-targets`.
+pub(crate) fn answer_stdin(
+    respond: impl FnOnce(&[u8]) -> (Value, Status),
+) -> anyhow::Result<Status> {
     let mut input = Vec::new();
     let (response, status) = match std::io::stdin().read_to_end(&mut input) {
         Ok(_) => respond(&input),
@@ -45,7 +52,7 @@ pub fn run() -> anyhow::Result<Status> {
     Ok(status)
 }
 
-fn invalid(problems: &[Problem]) -> (Value, Status) {
+pub(crate) fn invalid(problems: &[Problem]) -> (Value, Status) {
     (
         json!({ "status": "invalid", "problems": problems }),
         Status::Invalid,
@@ -53,7 +60,7 @@ fn invalid(problems: &[Problem]) -> (Value, Status) {
 }
 
 /// A problem with the request itself rather than with one option.
-fn request_problem(message: String) -> Problem {
+pub(crate) fn request_problem(message: String) -> Problem {
     Problem {
         path: String::new(),
         message,

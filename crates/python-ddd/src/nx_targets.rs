@@ -8,38 +8,14 @@
 //!
 //! One process for the whole batch: Nx calls the plugin for every graph it builds.
 
-use std::io::Read;
-
 use python_ddd_core::{Failure, Problem, infer, paths};
 use serde_json::{Map, Value, json};
 
-use crate::{Status, json, output};
+use crate::nx::{invalid, request_problem};
+use crate::{Status, json, nx};
 
 pub fn run() -> anyhow::Result<Status> {
-    let mut input = Vec::new();
-    let (response, status) = match std::io::stdin().read_to_end(&mut input) {
-        Ok(_) => respond(&input),
-        Err(error) => (
-            json!({ "status": "error", "message": format!("failed to read the request from stdin: {error}") }),
-            Status::Failure,
-        ),
-    };
-    output::print_json(&response)?;
-    Ok(status)
-}
-
-fn invalid(problems: &[Problem]) -> (Value, Status) {
-    (
-        json!({ "status": "invalid", "problems": problems }),
-        Status::Invalid,
-    )
-}
-
-fn request_problem(message: impl Into<String>) -> Problem {
-    Problem {
-        path: String::new(),
-        message: message.into(),
-    }
+    nx::answer_stdin(respond)
 }
 
 /// The request's manifests, checked for shape: `{"manifests": {path: text}}` and nothing else.
@@ -50,7 +26,7 @@ fn parse_request(input: &[u8]) -> Result<Map<String, Value>, Problem> {
         .map_err(|e| request_problem(format!("the request is not valid JSON: {e}")))?;
     let Value::Object(mut object) = value else {
         return Err(request_problem(
-            "the request must be a JSON object {\"manifests\": {path: text}}",
+            "the request must be a JSON object {\"manifests\": {path: text}}".into(),
         ));
     };
     if let Some(unknown) = object.keys().find(|key| *key != "manifests") {
@@ -61,7 +37,7 @@ fn parse_request(input: &[u8]) -> Result<Map<String, Value>, Problem> {
     match object.remove("manifests") {
         Some(Value::Object(manifests)) => Ok(manifests),
         _ => Err(request_problem(
-            "the request's `manifests` must be an object {path: text}",
+            "the request's `manifests` must be an object {path: text}".into(),
         )),
     }
 }
