@@ -184,8 +184,7 @@ pub fn generate_in(
                 fields: spec.root_aggregate().field_specs(),
             };
             let model = model::DomainModel::new(&valid);
-            let mut tree =
-                render::render(generator.name(), &model.features(), &model.root, &model)?;
+            let mut tree = render_context(generator, &model)?;
             if model.sqlalchemy {
                 add_revisions(&valid, &spec, &previous, &mut tree)?;
             }
@@ -206,6 +205,26 @@ pub fn generate_in(
             })
         }
     }
+}
+
+/// Renders the context's templates (`templates/domain/`) over the context's view and the
+/// per-aggregate templates (`templates/aggregate/`) once for each aggregate, over its view.
+fn render_context(generator: Generator, model: &model::DomainModel) -> Result<tree::Tree, Error> {
+    let context = render::to_data(generator.name(), model)?;
+    let aggregates = model
+        .aggregate_views()
+        .iter()
+        .map(|view| render::to_data(model::AGGREGATE_TEMPLATES, view))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut passes = vec![render::Pass {
+        templates: generator.name(),
+        data: &context,
+    }];
+    passes.extend(aggregates.iter().map(|data| render::Pass {
+        templates: model::AGGREGATE_TEMPLATES,
+        data,
+    }));
+    render::render_passes(&model.features(), &model.root, &passes)
 }
 
 /// The `(path, hash of the content read)` of each input file that exists in `source`.

@@ -8,6 +8,10 @@ use crate::names;
 use crate::options::{Api, DomainOptions, EventBus, Persistence, ProjectLayout};
 use crate::validate::ValidDomain;
 
+/// The template folder (below `templates/`) of the files rendered once per aggregate; the rest of
+/// `templates/domain/` is rendered once per context.
+pub const AGGREGATE_TEMPLATES: &str = "aggregate";
+
 /// The `domain` generator's template context.
 #[derive(Debug, Clone, Serialize)]
 #[allow(clippy::struct_excessive_bools)] // flags are what `{{#if}}` reads
@@ -256,6 +260,13 @@ impl DomainModel {
                 .unwrap_or_else(|| crate::fields::DEFAULT_FIELDS.to_owned()),
             name,
         }
+    }
+
+    /// The views the per-aggregate templates ([`AGGREGATE_TEMPLATES`]) render over, one per
+    /// aggregate. A context holds one aggregate, whose names are the context view's `entity_*`,
+    /// so its view is the context's.
+    pub fn aggregate_views(&self) -> Vec<&Self> {
+        vec![self]
     }
 
     /// The template feature folders this model renders (see `docs/dev/architecture.md`).

@@ -61,33 +61,63 @@ pub fn render<C: Serialize>(
     root: &str,
     model: &C,
 ) -> Result<Tree, Error> {
-    let data = serde_json::to_value(model).map_err(|source| Error::Render {
-        template: generator.to_owned(),
+    let data = to_data(generator, model)?;
+    render_passes(
+        features,
+        root,
+        &[Pass {
+            templates: generator,
+            data: &data,
+        }],
+    )
+}
+
+/// One template set rendered over one view: the context's templates over the context's view,
+/// or an aggregate's templates over that aggregate's view.
+#[derive(Debug, Clone, Copy)]
+pub struct Pass<'a> {
+    /// The template folder below `templates/`: `domain`, `aggregate`.
+    pub templates: &'a str,
+    pub data: &'a serde_json::Value,
+}
+
+/// A view as the JSON the templates read; a failure names the template set.
+pub fn to_data<C: Serialize>(templates: &str, model: &C) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(model).map_err(|source| Error::Render {
+        template: templates.to_owned(),
         message: source.to_string(),
-    })?;
-    let prefix = format!("{generator}/");
+    })
+}
+
+/// Renders each pass's templates in the given feature folders into one tree rooted at `root`.
+/// No two templates may render the same path, within a pass or across passes (two aggregates
+/// included), so no file silently replaces another.
+pub fn render_passes(features: &[&str], root: &str, passes: &[Pass<'_>]) -> Result<Tree, Error> {
     let mut tree = Tree::default();
     let mut origin: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
-    for file in templates() {
-        let Some(relative) = file.path.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Some((feature, _)) = relative.split_once('/') else {
-            continue;
-        };
-        // `per-layer+fastapi` is rendered only when every `+`-joined feature is on.
-        if !feature.split('+').all(|part| features.contains(&part)) {
-            continue;
+    for pass in passes {
+        let prefix = format!("{}/", pass.templates);
+        for file in templates() {
+            let Some(relative) = file.path.strip_prefix(&prefix) else {
+                continue;
+            };
+            let Some((feature, _)) = relative.split_once('/') else {
+                continue;
+            };
+            // `per-layer+fastapi` is rendered only when every `+`-joined feature is on.
+            if !feature.split('+').all(|part| features.contains(&part)) {
+                continue;
+            }
+            let (rendered_path, content) = render_file(file, pass.data)?;
+            let path = format!("{root}/{rendered_path}");
+            if let Some(previous) = origin.insert(path.clone(), file.path) {
+                return Err(Error::Render {
+                    template: file.path.to_owned(),
+                    message: format!("renders `{path}`, which `{previous}` renders too"),
+                });
+            }
+            tree.insert(path, content);
         }
-        let (rendered_path, content) = render_file(file, &data)?;
-        let path = format!("{root}/{rendered_path}");
-        if let Some(previous) = origin.insert(path.clone(), file.path) {
-            return Err(Error::Render {
-                template: file.path.to_owned(),
-                message: format!("renders `{path}`, which `{previous}` renders too"),
-            });
-        }
-        tree.insert(path, content);
     }
     Ok(tree)
 }
