@@ -657,7 +657,12 @@ mod tests {
         for persistence in ["sqlalchemy", "memory"] {
             for event_bus in ["memory", "kafka"] {
                 for api in ["fastapi", "none"] {
-                    for layout in ["single", "per-layer"] {
+                    for (layout, cache) in [
+                        ("single", "memory"),
+                        ("single", "redis"),
+                        ("per-layer", "memory"),
+                        ("per-layer", "redis"),
+                    ] {
                         for fields in [
                             fields::DEFAULT_FIELDS,
                             "title:str",
@@ -667,6 +672,7 @@ mod tests {
                             let options = json!({
                                 "name": "orders", "persistence": persistence, "eventBus": event_bus,
                                 "api": api, "projectLayout": layout, "fields": fields,
+                                "cache": cache,
                             });
                             let generation = generate(Generator::Domain, &options)
                                 .unwrap_or_else(|e| panic!("{options}: {e:?}"));

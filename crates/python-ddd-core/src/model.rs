@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::fields::{EnumValue, Field, Kind};
 use crate::names;
-use crate::options::{Api, DomainOptions, EventBus, Persistence, ProjectLayout};
+use crate::options::{Api, Cache, DomainOptions, EventBus, Persistence, ProjectLayout};
 use crate::validate::ValidDomain;
 
 /// The template folder (below `templates/`) of the files rendered once per aggregate; the rest of
@@ -48,6 +48,8 @@ pub struct DomainModel {
     pub memory_persistence: bool,
     pub event_bus: &'static str,
     pub kafka: bool,
+    pub cache: &'static str,
+    pub redis: bool,
     pub api: &'static str,
     pub fastapi: bool,
     pub project_layout: &'static str,
@@ -244,6 +246,8 @@ impl DomainModel {
             memory_persistence: options.persistence == Persistence::Memory,
             event_bus: options.event_bus.as_str(),
             kafka: options.event_bus == EventBus::Kafka,
+            cache: options.cache.as_str(),
+            redis: options.cache == Cache::Redis,
             api: options.api.as_str(),
             fastapi: options.api == Api::Fastapi,
             project_layout: options.project_layout.as_str(),
@@ -277,6 +281,9 @@ impl DomainModel {
         }
         if self.kafka {
             features.push("kafka");
+        }
+        if self.redis {
+            features.push("redis");
         }
         if self.fastapi {
             features.push("fastapi");

@@ -98,6 +98,11 @@ pub struct DomainOptions {
     #[serde(default)]
     pub event_bus: EventBus,
 
+    /// Where read models are cached: in each process's memory, or in a Redis server every process
+    /// shares (redis-py's asyncio client). Both keep versioned entries with a bounded time to live.
+    #[serde(default)]
+    pub cache: Cache,
+
     /// The delivery interface: a FastAPI app with routers and problem responses, or none.
     #[serde(default)]
     pub api: Api,
@@ -169,6 +174,16 @@ pub enum EventBus {
     Kafka,
 }
 
+/// Where read models are cached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(inline)]
+pub enum Cache {
+    #[default]
+    Memory,
+    Redis,
+}
+
 /// The delivery interface.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -203,6 +218,15 @@ impl EventBus {
         match self {
             Self::Memory => "memory",
             Self::Kafka => "kafka",
+        }
+    }
+}
+
+impl Cache {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Memory => "memory",
+            Self::Redis => "redis",
         }
     }
 }

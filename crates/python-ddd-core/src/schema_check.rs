@@ -177,7 +177,7 @@ mod tests {
         let options = json!({
             "name": "order-items", "directory": "libs", "entity": "OrderItem",
             "fields": "total:money", "persistence": "sqlalchemy", "eventBus": "kafka",
-            "api": "fastapi", "projectLayout": "per-layer", "tags": "team:sales,x", "force": false
+            "cache": "redis", "api": "fastapi", "projectLayout": "per-layer", "tags": "team:sales,x", "force": false
         });
         assert!(certainly_valid(&schema, &options));
         assert!(validator(&schema).is_valid(&options));
@@ -203,13 +203,14 @@ mod tests {
         const PIECES: [&str; 16] = [
             "a", "z", "0", "9", "A", "Z", "_", "-", ",", ":", "/", "@", ".", "é", " ", "\n",
         ];
-        const KEYS: [&str; 11] = [
+        const KEYS: [&str; 12] = [
             "name",
             "directory",
             "entity",
             "fields",
             "persistence",
             "eventBus",
+            "cache",
             "api",
             "projectLayout",
             "tags",
@@ -236,11 +237,12 @@ mod tests {
                             "sqlalchemy",
                             "memory",
                             "kafka",
+                            "redis",
                             "fastapi",
                             "none",
                             "single",
                             "per-layer"
-                        ][rng.below(7)]
+                        ][rng.below(8)]
                     ),
                     3 => json!("x".repeat(rng.below(2) * 41 + 1)),
                     _ => json!(

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::fields::{self, FieldSpec, Kind};
 use crate::names;
-use crate::options::{Api, DomainOptions, EventBus, Persistence, ProjectLayout};
+use crate::options::{Api, Cache, DomainOptions, EventBus, Persistence, ProjectLayout};
 use crate::validate::{self, Problem, ValidDomain};
 
 /// The spec's file name inside the context folder.
@@ -54,6 +54,11 @@ pub struct ContextSpec {
 
     /// How domain events are published.
     pub event_bus: EventBus,
+
+    /// Where read models are cached. Specs written before this option existed leave it out: they
+    /// read as `memory`, the only cache there was.
+    #[serde(default)]
+    pub cache: Cache,
 
     /// The delivery interface.
     pub api: Api,
@@ -181,6 +186,7 @@ impl ContextSpec {
             name: options.name.clone(),
             persistence: options.persistence,
             event_bus: options.event_bus,
+            cache: options.cache,
             api: options.api,
             project_layout: options.project_layout,
             tags: options
@@ -218,6 +224,7 @@ impl ContextSpec {
             fields: (fields != fields::DEFAULT_FIELDS).then_some(fields),
             persistence: self.persistence,
             event_bus: self.event_bus,
+            cache: self.cache,
             api: self.api,
             project_layout: self.project_layout,
             tags: (!self.tags.is_empty()).then(|| self.tags.join(",")),
@@ -273,6 +280,7 @@ impl ContextSpec {
         for (key, value) in [
             ("persistence", self.persistence.as_str()),
             ("eventBus", self.event_bus.as_str()),
+            ("cache", self.cache.as_str()),
             ("api", self.api.as_str()),
             ("projectLayout", self.project_layout.as_str()),
         ] {
@@ -313,7 +321,7 @@ mod tests {
             json!({"name": "orders"}),
             json!({"name": "order-items", "directory": "services", "entity": "Line",
                    "fields": "a:str,b:enum(x|y)?,c:money?", "persistence": "memory",
-                   "eventBus": "kafka", "api": "none", "projectLayout": "per-layer",
+                   "eventBus": "kafka", "cache": "redis", "api": "none", "projectLayout": "per-layer",
                    "tags": "team:a,layer:b"}),
         ] {
             let spec = spec_of(&options);
@@ -349,6 +357,7 @@ mod tests {
   "name": "orders",
   "persistence": "sqlalchemy",
   "eventBus": "memory",
+  "cache": "memory",
   "api": "fastapi",
   "projectLayout": "single",
   "aggregates": [
@@ -374,6 +383,30 @@ mod tests {
 }
 "#
         );
+    }
+
+    /// A spec written before the `cache` option existed has no `cache` key: it loads as the
+    /// in-memory cache (the only one there was), and the next write states it.
+    #[test]
+    fn a_spec_without_cache_reads_as_the_memory_cache() {
+        let mut stored = serde_json::to_value(spec_of(&json!({"name": "orders"}))).unwrap();
+        stored.as_object_mut().unwrap().remove("cache");
+        let text = stored.to_string();
+        assert!(!text.contains("\"cache\""), "{text}");
+
+        let spec = ContextSpec::parse("libs/orders/python-ddd.spec.json", &text).unwrap();
+
+        assert_eq!(spec.cache, Cache::Memory);
+        assert_eq!(spec.base_options()["cache"], "memory");
+        assert!(spec.to_text().contains("\n  \"cache\": \"memory\",\n"));
+    }
+
+    #[test]
+    fn the_cache_round_trips_through_the_spec() {
+        let spec = spec_of(&json!({"name": "orders", "cache": "redis"}));
+        assert_eq!(spec.cache, Cache::Redis);
+        assert_eq!(spec.options("libs").cache, Cache::Redis);
+        assert_eq!(spec.base_options()["cache"], "redis");
     }
 
     #[test]

@@ -116,7 +116,8 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Node> {
     nodes
 }
 
-/// The options a cycle may pick: every layout, persistence, bus and API, three field specs.
+/// The options a cycle may pick: every layout, persistence, bus and API, three field specs, and
+/// the Redis cache with either bus.
 fn option_sets() -> Vec<serde_json::Value> {
     let mut sets = Vec::new();
     for fields in [
@@ -127,10 +128,14 @@ fn option_sets() -> Vec<serde_json::Value> {
         for persistence in ["sqlalchemy", "memory"] {
             for api in ["fastapi", "none"] {
                 for layout in ["single", "per-layer"] {
-                    for bus in ["memory", "kafka"] {
+                    for (bus, cache) in [
+                        ("memory", "memory"),
+                        ("kafka", "redis"),
+                        ("memory", "redis"),
+                    ] {
                         sets.push(json!({
                             "name": "orders", "fields": fields, "persistence": persistence,
-                            "api": api, "projectLayout": layout, "eventBus": bus,
+                            "api": api, "projectLayout": layout, "eventBus": bus, "cache": cache,
                         }));
                     }
                 }

@@ -73,6 +73,8 @@ fn models() -> Vec<Value> {
                             let mut options = json!({
                                 "name": name, "persistence": persistence, "eventBus": event_bus,
                                 "api": api, "projectLayout": layout, "tags": "team:core,layer:x",
+                                // The Redis cache with every other option, at half the models.
+                                "cache": if layout == "per-layer" { "redis" } else { "memory" },
                             });
                             if let Some(spec) = spec {
                                 options["fields"] = json!(spec);

@@ -28,12 +28,15 @@ fn option_sets() -> Vec<Value> {
         for event_bus in ["kafka", "memory"] {
             for api in ["fastapi", "none"] {
                 for layout in ["single", "per-layer"] {
-                    sets.push(json!({
-                        "persistence": persistence,
-                        "eventBus": event_bus,
-                        "api": api,
-                        "projectLayout": layout,
-                    }));
+                    for cache in ["memory", "redis"] {
+                        sets.push(json!({
+                            "persistence": persistence,
+                            "eventBus": event_bus,
+                            "cache": cache,
+                            "api": api,
+                            "projectLayout": layout,
+                        }));
+                    }
                 }
             }
         }

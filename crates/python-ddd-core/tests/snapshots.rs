@@ -53,8 +53,8 @@ fn snapshot_default_tree() {
     settings().bind(|| insta::assert_snapshot!("default_tree", text));
 }
 
-/// The features the default leaves out: Kafka, per-layer Nx projects, another name and entity,
-/// and fields of every kind, required and optional.
+/// The features the default leaves out: Kafka, the Redis cache, per-layer Nx projects, another
+/// name and entity, and fields of every kind, required and optional.
 #[test]
 fn snapshot_other_features_tree() {
     let text = render(&json!({
@@ -62,6 +62,7 @@ fn snapshot_other_features_tree() {
         "entity": "Parcel",
         "directory": "services",
         "eventBus": "kafka",
+        "cache": "redis",
         "projectLayout": "per-layer",
         "tags": "team:logistics",
         "fields": "label:str,quantity:int,gift:bool,weight:decimal,placed_at:datetime,due_on:date,\

@@ -190,12 +190,13 @@ fn check_all(cases: &[Case]) {
 }
 
 /// The options that take a text value, with their spellings on the command line.
-const TEXT_OPTIONS: [(&str, &str); 8] = [
+const TEXT_OPTIONS: [(&str, &str); 9] = [
     ("directory", "directory"),
     ("entity", "entity"),
     ("fields", "fields"),
     ("persistence", "persistence"),
     ("eventBus", "event-bus"),
+    ("cache", "cache"),
     ("api", "api"),
     ("projectLayout", "project-layout"),
     ("tags", "tags"),
@@ -234,6 +235,7 @@ fn bad_values(option: &str) -> &'static [&'static str] {
         ],
         "persistence" => &["mongo", "SQLALCHEMY", "", "memory "],
         "eventBus" => &["rabbit", "Kafka", "", "memory,kafka"],
+        "cache" => &["memcached", "Redis", "", "memory,redis"],
         "api" => &["grpc", "FastAPI", "", "None"],
         "projectLayout" => &["multi", "per_layer", "", "Single"],
         "tags" => &["has space", "a,,b", "scope:x,", "ünï:code"],
