@@ -3,9 +3,9 @@
 # runs (.ci/run).
 #
 #   tests/run-all.sh                 everything
-#   tests/run-all.sh matrix nx       only these sections (plus build, and venv/postgres when a later section needs them)
+#   tests/run-all.sh matrix nx       only these sections (plus build, and venv/postgres/redis when a later section needs them)
 #
-# Sections: prereqs (always first: tests/support/prereqs.sh), build, fmt, cargo-test, clippy, schema, venv, postgres, matrix, fuzz, names, nx, bench, snapshots.
+# Sections: prereqs (always first: tests/support/prereqs.sh), build, fmt, cargo-test, clippy, schema, venv, postgres, redis, matrix, fuzz, names, nx, bench, snapshots.
 # Environment: PYTHON_DDD_MATRIX_ARGS (extra pytest arguments for the matrix, e.g. "-k memory -x"),
 # PYTHON_DDD_MATRIX_JOBS (parallel matrix jobs, default: CPU count), PYTHON_DDD_FUZZ_SEED / PYTHON_DDD_FUZZ_EXAMPLES /
 # PYTHON_DDD_FUZZ_FULL=1 (the fuzz section: see tests/fuzz/run.sh).
@@ -18,7 +18,7 @@ exec </dev/null
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-all_sections=(build fmt cargo-test clippy schema venv postgres matrix fuzz names nx bench snapshots)
+all_sections=(build fmt cargo-test clippy schema venv postgres redis matrix fuzz names nx bench snapshots)
 if (($#)); then
     selected=(build "$@")
     for s in "$@"; do
@@ -50,6 +50,9 @@ on_exit() {
     local code=$?
     if [[ -n "${pg_dir:-}" ]]; then
         PYTHON_DDD_PG_DIR="$pg_dir" tests/support/postgres.sh stop >/dev/null 2>&1 || true
+    fi
+    if [[ -n "${redis_dir:-}" ]]; then
+        PYTHON_DDD_REDIS_DIR="$redis_dir" tests/support/redis.sh stop >/dev/null 2>&1 || true
     fi
     if ((code != 0)); then
         echo
@@ -143,6 +146,15 @@ do_postgres() {
     echo "PostgreSQL: $TEST_DATABASE_URL"
 }
 
+# A throwaway Redis for the `cache: redis` combinations' cache contract tests (the matrix gives each its own database).
+do_redis() {
+    redis_dir="$(mktemp -d "${TMPDIR:-/tmp}/python-ddd-redis.XXXXXX")"
+    export PYTHON_DDD_REDIS_DIR="$redis_dir"
+    TEST_REDIS_URL="$(tests/support/redis.sh start | tail -n 1)"
+    export TEST_REDIS_URL
+    echo "Redis: $TEST_REDIS_URL"
+}
+
 do_matrix() {
     local args=()
     # shellcheck disable=SC2206 # word splitting is the point
@@ -209,6 +221,9 @@ if wants venv || wants matrix || wants fuzz || wants names || wants bench; then
 fi
 if wants postgres || wants matrix || wants fuzz || wants names || wants bench; then
     section postgres do_postgres
+fi
+if wants redis || wants matrix; then
+    section redis do_redis
 fi
 wants matrix && section matrix do_matrix
 wants fuzz && section fuzz do_fuzz

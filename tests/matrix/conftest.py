@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from harness import CACHE, TOOLS, Matrix, Postgres, Projects
+from harness import CACHE, TOOLS, Matrix, Postgres, Projects, Redis
 
 _MATRIX: Matrix | None = None
 
@@ -27,7 +27,7 @@ def _matrix(config: pytest.Config) -> Matrix:
         config.stash[_BASE] = base
         postgres = Postgres()
         jobs = int(os.environ.get("PYTHON_DDD_MATRIX_JOBS") or os.cpu_count() or 1)
-        _MATRIX = Matrix(Projects(base), postgres, jobs)
+        _MATRIX = Matrix(Projects(base), postgres, Redis(), jobs)
     return _MATRIX
 
 
@@ -46,6 +46,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     matrix = _matrix(session.config)
     if any(combo.sqlalchemy and tool == "pytest" for combo, tool in wanted):
         matrix.postgres.ensure()
+    if any(combo.redis and tool == "pytest" for combo, tool in wanted):
+        matrix.redis.ensure()
     (CACHE / "mypy").mkdir(parents=True, exist_ok=True)
     for combo, tool in wanted:
         matrix.submit(combo, tool)
@@ -72,6 +74,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     _MATRIX.pool.shutdown(wait=True, cancel_futures=True)
     _MATRIX.postgres.stop()
+    _MATRIX.redis.stop()
     base = session.config.stash.get(_BASE, None)
     if base is not None:
         if session.config.getoption("--keep") or os.environ.get("PYTHON_DDD_KEEP"):

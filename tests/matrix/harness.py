@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache"
 POSTGRES_SH = REPO / "tests" / "support" / "postgres.sh"
+REDIS_SH = REPO / "tests" / "support" / "redis.sh"
 VENV_BIN = Path(sys.prefix) / "bin"
 TOOL_TIMEOUT = 240
 # The whole matrix must fit in CI's 90 minutes beside the other sections: past this budget, remaining jobs fail at
@@ -125,10 +126,14 @@ class Combo:
     name: str = "orders"
     entity: str | None = None
     directory: str | None = None
+    # Not in the 16-combination product: a few explicit combinations (redis_combos) take `redis`.
+    cache: str = "memory"
 
     @property
     def id(self) -> str:
         parts = [self.persistence, self.event_bus, self.api, self.layout]
+        if self.cache != "memory":
+            parts.append(f"cache={self.cache}")
         if self.fields_label:
             parts.append(f"fields={self.fields_label}")
         if self.name != "orders" or self.entity or self.directory:
@@ -140,6 +145,10 @@ class Combo:
         return self.persistence == "sqlalchemy"
 
     @property
+    def redis(self) -> bool:
+        return self.cache == "redis"
+
+    @property
     def context_dir(self) -> str:
         return f"{self.directory or 'libs'}/{self.name}"
 
@@ -147,6 +156,8 @@ class Combo:
         args = ["generate", "domain", self.name, "--root", str(root)]
         args += ["--persistence", self.persistence, "--eventBus", self.event_bus]
         args += ["--api", self.api, "--projectLayout", self.layout]
+        if self.cache != "memory":
+            args += ["--cache", self.cache]  # only when not the default, so the other combinations stay as they were
         if self.fields is not None:
             args += ["--fields", self.fields]
         if self.entity:
@@ -157,6 +168,8 @@ class Combo:
 
 
 ALL_OPTIONS = Combo()
+# What tests/support/ensure-venv.sh generates to build the venv from: every option that adds a dependency.
+VENV_OPTIONS = dataclasses.replace(ALL_OPTIONS, cache="redis")
 
 
 def option_combos() -> list[Combo]:
@@ -194,8 +207,17 @@ def naming_combos() -> list[Combo]:
     ]
 
 
+def redis_combos() -> list[Combo]:
+    """`cache: redis` beside the product instead of doubling it: with every other option, and with none of them
+    (memory persistence and bus, no API, per-layer)."""
+    return [
+        VENV_OPTIONS,
+        Combo(persistence="memory", event_bus="memory", api="none", layout="per-layer", cache="redis"),
+    ]
+
+
 def all_combos() -> list[Combo]:
-    return option_combos() + field_combos() + naming_combos()
+    return option_combos() + redis_combos() + field_combos() + naming_combos()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -228,7 +250,7 @@ def clean_env(**overrides: str | None) -> dict[str, str]:
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("PYTEST_", "PYTHON_DDD_", "MYPY", "RUFF_"))
-        and k not in {"PYTHONPATH", "VIRTUAL_ENV", "TEST_DATABASE_URL", "COV_CORE_SOURCE"}
+        and k not in {"PYTHONPATH", "VIRTUAL_ENV", "TEST_DATABASE_URL", "TEST_REDIS_URL", "COV_CORE_SOURCE"}
     }
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = sys.prefix
@@ -399,6 +421,39 @@ class Postgres:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Redis
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class Redis:
+    """The loopback server of tests/support/redis.sh; started here when the caller did not start it. Each `cache:
+    redis` combination gets a database of its own (1, 2, …; Redis has 16), so their tests never share keys."""
+
+    def __init__(self) -> None:
+        self.started_here = False
+        self._databases: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def ensure(self) -> None:
+        if subprocess.run([str(REDIS_SH), "status"], check=False).returncode != 0:
+            subprocess.run([str(REDIS_SH), "start"], check=True, stdout=subprocess.DEVNULL)
+            self.started_here = True
+
+    def url(self, combo: Combo) -> str:
+        with self._lock:
+            database = self._databases.setdefault(combo.id, len(self._databases) + 1)
+        if database > 15:  # Redis has 16 databases by default; 0 is left to hand-run tests
+            msg = f"more than 15 redis combinations: {sorted(self._databases)}"
+            raise RuntimeError(msg)
+        out = subprocess.run([str(REDIS_SH), "url", str(database)], check=True, capture_output=True, text=True)
+        return out.stdout.strip().splitlines()[-1]
+
+    def stop(self) -> None:
+        if self.started_here:
+            subprocess.run([str(REDIS_SH), "stop"], check=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Tools
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -417,6 +472,10 @@ print(hooks.build_wheel(sys.argv[1]))
 TOOLS = ("ruff-check", "ruff-format", "mypy", "lint-imports", "pytest", "wheel")
 
 
+def junit_report(project: Project) -> Path:
+    return project.workspace / "pytest-report.xml"
+
+
 def mypy_cache_for(combo: Combo) -> Path:
     return CACHE / "mypy" / re.sub(r"[^A-Za-z0-9_.=-]", "_", combo.id)
 
@@ -424,9 +483,10 @@ def mypy_cache_for(combo: Combo) -> Path:
 class Matrix:
     """Runs (combination, tool) jobs on a pool, in submission order, and keeps their results and timings."""
 
-    def __init__(self, projects: Projects, postgres: Postgres, jobs: int) -> None:
+    def __init__(self, projects: Projects, postgres: Postgres, redis: Redis, jobs: int) -> None:
         self.projects = projects
         self.postgres = postgres
+        self.redis = redis
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="matrix")
         self.futures: dict[tuple[str, str], concurrent.futures.Future[Result | None]] = {}
         self.first_mypy: concurrent.futures.Future[Result | None] | None = None
@@ -486,6 +546,10 @@ class Matrix:
             if combo.sqlalchemy:
                 env["TEST_DATABASE_URL"] = self.db_url(combo)
             argv = ["pytest", "-p", "no:cacheprovider", "-q"]
+            if combo.redis:
+                env["TEST_REDIS_URL"] = self.redis.url(combo)
+                # The report the test reads to see that the Redis variants ran (and passed).
+                argv += ["--junitxml", str(junit_report(project))]
         elif tool == "wheel":
             # `nx build` runs `uv build --wheel`, i.e. the declared PEP 517 backend (hatchling); calling the
             # backend's hook from this venv is the same build without a build environment (~4 s a combination).

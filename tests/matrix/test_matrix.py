@@ -2,7 +2,7 @@
 checks (ruff check, ruff format --check, mypy --strict, pytest, lint-imports) with the pinned tools, and the
 layer contracts must be real (a planted violation fails lint-imports).
 
-Test ids read `<persistence>-<eventBus>-<api>-<projectLayout>[-fields=<spec>][-name=<name>]::<tool>`.
+Test ids read `<persistence>-<eventBus>-<api>-<projectLayout>[-cache=redis][-fields=<spec>][-name=<name>]::<tool>`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import xml.etree.ElementTree as ET
 import zipfile
 from http import HTTPStatus
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ from harness import (
     ALL_OPTIONS,
     CACHE,
     TOOLS,
+    VENV_OPTIONS,
     Combo,
     Matrix,
     Postgres,
@@ -41,8 +43,10 @@ from harness import (
     all_combos,
     clean_env,
     fail,
+    junit_report,
     mypy_cache_for,
     option_combos,
+    redis_combos,
     run,
 )
 
@@ -54,13 +58,21 @@ JOBS = [pytest.param(combo, tool, id=f"{combo.id}::{tool}") for combo in COMBOS 
 
 
 def test_the_matrix_is_complete() -> None:
-    """16 option combinations, at least three field specs, one of which uses every kind (also optional)."""
+    """16 option combinations, two with the Redis cache, at least three field specs, one of which uses every kind
+    (also optional)."""
     keys = {(c.persistence, c.event_bus, c.api, c.layout) for c in option_combos()}
     assert len(keys) == 16
     specs = {c.fields for c in COMBOS if c.fields}
     assert len(specs) >= 3
     kinds = ["str", "int", "bool", "decimal", "datetime", "date", "uuid", "email", "money", "enum("]
     assert any(all(f":{k}" in s and re.search(rf":{re.escape(k)}[^,]*\?", s) for k in kinds) for s in specs)
+    # `cache: redis` beside the product: with every other option and with none, ids apart from the product's.
+    assert {(c.persistence, c.event_bus, c.api, c.layout) for c in redis_combos()} == {
+        ("sqlalchemy", "kafka", "fastapi", "single"),
+        ("memory", "memory", "none", "per-layer"),
+    }
+    assert all(c.cache == "redis" and c.id.endswith("-cache=redis") for c in redis_combos())
+    assert len({c.id for c in COMBOS}) == len(COMBOS)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -90,6 +102,28 @@ def _postgres_activity(postgres: Postgres, url: str) -> int:
         if value > 0 or time.monotonic() > deadline:
             return value
         time.sleep(0.25)
+
+
+# Tests of a `cache: redis` project that take the Redis adapter: the cache contract (10 tests) and the bootstrap's.
+MIN_REDIS_TESTS = 11
+
+
+def _redis_tests_passed(project: Project) -> tuple[int, list[str]]:
+    """(how many tests with a `[redis]` parameter or `redis` in their name passed, the ones that did not)."""
+    report = junit_report(project)
+    if not report.is_file():
+        return 0, [f"no JUnit report at {report}"]
+    passed, other = 0, []
+    for case in ET.parse(report).getroot().iter("testcase"):
+        name = f"{case.get('classname')}::{case.get('name')}"
+        if "redis" not in case.get("name", ""):
+            continue
+        outcome = [child.tag for child in case if child.tag in {"failure", "error", "skipped"}]
+        if outcome:
+            other.append(f"{name}: {outcome[0]}")
+        else:
+            passed += 1
+    return passed, other
 
 
 def _check_wheel(combo: Combo, project: Project, result: Result) -> None:
@@ -131,6 +165,15 @@ def test_tool(combo: Combo, tool: str, matrix: Matrix, projects: Projects) -> No
             "(TEST_DATABASE_URL is set for sqlalchemy combinations)",
             result,
         )
+    if combo.redis:
+        passed, other = _redis_tests_passed(project)
+        if passed < MIN_REDIS_TESTS or other:
+            fail(
+                combo,
+                f"only {passed} Redis tests passed (expected at least {MIN_REDIS_TESTS}; TEST_REDIS_URL was set): "
+                f"{other}",
+                result,
+            )
     if combo.sqlalchemy:
         url = matrix.db_urls[combo.id]
         activity = _postgres_activity(matrix.postgres, url)
@@ -247,7 +290,7 @@ def _imported_top_levels(project: Project) -> dict[str, str]:
     return imported
 
 
-@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in option_combos()])
+@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in option_combos() + redis_combos()])
 def test_every_third_party_import_is_declared_in_pyproject(combo: Combo, projects: Projects) -> None:
     """`uv run` installs only what pyproject.toml declares, so the pinned venv hides a missing declaration
     (Nx's targets failed with "No module named 'hypothesis'" while the matrix was green)."""
@@ -345,13 +388,14 @@ def _check_just_serve(combo: Combo, project: Project, env: dict[str, str]) -> No
 
 
 def test_the_venv_was_built_from_the_all_options_pins(projects: Projects) -> None:
-    """ensure-venv.sh copies the requirements it installed into the venv; they must be today's generated ones."""
+    """ensure-venv.sh copies the requirements it installed into the venv; they must be today's generated ones (of
+    every option: the all-options combination with the Redis cache)."""
     from pathlib import Path
 
     installed_from = Path(sys.prefix) / "requirements-dev.txt"
     if not installed_from.is_file():
         pytest.fail(f"{sys.prefix} was not built by tests/support/ensure-venv.sh (no requirements-dev.txt)")
-    project = projects.project(ALL_OPTIONS)
+    project = projects.project(VENV_OPTIONS)
     generated = project.context / "requirements-dev.txt"
     if installed_from.read_text() != generated.read_text():
         pytest.fail(
@@ -373,13 +417,19 @@ _IMPORTS = {
     "sqlalchemy": re.compile(r"^\s*(from|import)\s+sqlalchemy\b", re.MULTILINE),
     "aiokafka": re.compile(r"^\s*(from|import)\s+aiokafka\b", re.MULTILINE),
     "fastapi": re.compile(r"^\s*(from|import)\s+fastapi\b", re.MULTILINE),
+    "redis": re.compile(r"^\s*(from|import)\s+redis\b", re.MULTILINE),
 }
 
 
-@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in option_combos()])
+@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in option_combos() + redis_combos()])
 def test_options_decide_which_frameworks_appear(combo: Combo, projects: Projects) -> None:
     text = _python_text(projects.project(combo))
-    wanted = {"sqlalchemy": combo.sqlalchemy, "aiokafka": combo.event_bus == "kafka", "fastapi": combo.api == "fastapi"}
+    wanted = {
+        "sqlalchemy": combo.sqlalchemy,
+        "aiokafka": combo.event_bus == "kafka",
+        "fastapi": combo.api == "fastapi",
+        "redis": combo.redis,
+    }
     found = {lib: bool(_IMPORTS[lib].search(text)) for lib in wanted}
     problems = [
         f"{lib}: expected {'an' if expect else 'no'} import, found {'one' if found[lib] else 'none'}"

@@ -36,7 +36,7 @@ else
         (cd "$repo" && cargo build --locked -q -p python-ddd) >&2
     fi
     "$binary" generate domain orders --root "$tmp/ws" \
-        --persistence sqlalchemy --eventBus kafka --api fastapi >"$tmp/generate.log" 2>&1 \
+        --persistence sqlalchemy --eventBus kafka --cache redis --api fastapi >"$tmp/generate.log" 2>&1 \
         || { cat "$tmp/generate.log" >&2; die "generating the all-options combination failed"; }
     requirements="$tmp/ws/libs/orders/requirements-dev.txt"
     [[ -f "$requirements" ]] || die "the generated project has no libs/orders/requirements-dev.txt"

@@ -44,5 +44,6 @@ keep cargo node npm
 expect 1 'python3 \(>= 3.11\)' matrix
 keep cargo python3 node npm
 expect 1 'apt-get install -y .*valgrind' bench
+expect 1 'apt-get install -y .*redis-server' redis
 
 ((failures == 0)) || { echo "prereqs-test: $failures case(s) failed" >&2; exit 1; }

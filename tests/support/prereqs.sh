@@ -38,6 +38,10 @@ fi
 if needs matrix fuzz names nx bench postgres; then
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing_debs+=(postgresql)
 fi
+# The matrix's `cache: redis` combinations run their cache contract tests against a throwaway Redis (tests/support/redis.sh).
+if needs matrix redis; then
+    command -v redis-server >/dev/null || missing_debs+=(redis-server)
+fi
 if needs nx bench; then
     command -v node >/dev/null || missing_tools+=("node (>= 20)")
     command -v npm >/dev/null || missing_tools+=("npm")
