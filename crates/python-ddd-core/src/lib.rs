@@ -87,7 +87,20 @@ impl Generation {
     /// Plans the tree against what exists, merging the user's edits with the changes where the
     /// previous output renders again exactly ([`merge`]).
     pub fn plan(&self, source: &dyn plan::Source) -> Result<plan::Plan, Error> {
-        let mut plan = plan::plan(&self.root, &self.tree, source, self.force, &self.inputs)?;
+        let plan = plan::plan(&self.root, &self.tree, source, self.force, &self.inputs)?;
+        self.merged(plan, source)
+    }
+
+    /// [`Generation::plan`], moving the tree's files into the plan instead of copying them: what a
+    /// run that only applies or prints the plan calls (the output is held once, not twice).
+    pub fn into_plan(mut self, source: &dyn plan::Source) -> Result<plan::Plan, Error> {
+        let tree = std::mem::take(&mut self.tree);
+        let plan = plan::plan_owned(&self.root, tree, source, self.force, &self.inputs)?;
+        self.merged(plan, source)
+    }
+
+    /// The plan with the user's edits merged where the previous output renders again exactly.
+    fn merged(&self, mut plan: plan::Plan, source: &dyn plan::Source) -> Result<plan::Plan, Error> {
         // Rendering the previous output costs a second generation: only when a merge may help.
         if plan.entries.iter().any(merge::mergeable) {
             let previous = self.previous_output(source)?;
@@ -183,10 +196,22 @@ pub fn generate_in(
                 entity: spec.root_aggregate().name.clone(),
                 fields: spec.root_aggregate().field_specs(),
             };
+            // The revisions first, and each model dropped once its data is made: at 1,000 fields a
+            // model and its data are megabytes each, and rendering one while another is held
+            // was the run's peak memory (issue 15).
+            let revisions = if valid.options.persistence == options::Persistence::Sqlalchemy {
+                render_revisions(&valid, &spec, &previous)?
+            } else {
+                Vec::new()
+            };
             let model = model::DomainModel::new(&valid);
-            let mut tree = render_context(generator, &model)?;
-            if model.sqlalchemy {
-                add_revisions(&valid, &spec, &previous, &mut tree)?;
+            let root = model.root.clone();
+            let mut tree = render_context(generator, model)?;
+            for revision in revisions {
+                match revision {
+                    Revision::Carried(path, written) => tree.insert_exact(path, written),
+                    Revision::Rendered(path, content) => tree.insert(path, content),
+                };
             }
             let spec_path = format!("{root}/{}", spec::FILE_NAME);
             tree.insert(spec_path.clone(), spec.to_text());
@@ -194,10 +219,10 @@ pub fn generate_in(
             // touched, so a carried revision (generated under the same rules) keeps its bytes.
             reflow::reflow(&mut tree);
             validate::check_line_lengths(&tree, &valid).map_err(Failure::Invalid)?;
-            add_manifest(generator, &model.root, &recorded, &mut tree);
+            add_manifest(generator, &root, &recorded, &mut tree);
             Ok(Generation {
                 generator,
-                root: model.root,
+                root,
                 tree,
                 force: valid.options.force,
                 conflicts: valid.options.conflicts,
@@ -208,23 +233,34 @@ pub fn generate_in(
 }
 
 /// Renders the context's templates (`templates/domain/`) over the context's view and the
-/// per-aggregate templates (`templates/aggregate/`) once for each aggregate, over its view.
-fn render_context(generator: Generator, model: &model::DomainModel) -> Result<tree::Tree, Error> {
-    let context = render::to_data(generator.name(), model)?;
+/// per-aggregate templates (`templates/aggregate/`) once for each aggregate, over its view. The
+/// model is dropped once the views' data is made, and an aggregate view that is the context's own
+/// (a context holds one aggregate) renders from the context's data: at 1,000 fields each is
+/// megabytes (issue 15).
+fn render_context(generator: Generator, model: model::DomainModel) -> Result<tree::Tree, Error> {
+    let (features, root) = (model.features(), model.root.clone());
+    let context = render::to_data(generator.name(), &model)?;
     let aggregates = model
         .aggregate_views()
         .iter()
-        .map(|view| render::to_data(model::AGGREGATE_TEMPLATES, view))
+        .map(|view| {
+            if std::ptr::eq(*view, &model) {
+                Ok(None)
+            } else {
+                render::to_data(model::AGGREGATE_TEMPLATES, view).map(Some)
+            }
+        })
         .collect::<Result<Vec<_>, _>>()?;
+    drop(model);
     let mut passes = vec![render::Pass {
         templates: generator.name(),
         data: &context,
     }];
     passes.extend(aggregates.iter().map(|data| render::Pass {
         templates: model::AGGREGATE_TEMPLATES,
-        data,
+        data: data.as_ref().unwrap_or(&context),
     }));
-    render::render_passes(&model.features(), &model.root, &passes)
+    render::render_passes(&features, &root, &passes)
 }
 
 /// The `(path, hash of the content read)` of each input file that exists in `source`.
@@ -242,31 +278,42 @@ fn read_inputs(
     Ok(inputs)
 }
 
-/// Adds every migration revision of the spec's history: a revision the previous run wrote and
-/// that is still on disk is carried forward byte for byte (never rewritten); a missing one is
-/// rendered from the tables the history records for it.
-fn add_revisions(
+/// A migration revision's file for the tree.
+enum Revision {
+    /// Written by an earlier run and still on disk: carried byte for byte.
+    Carried(String, String),
+    /// Rendered now.
+    Rendered(String, String),
+}
+
+/// Every migration revision of the spec's history: a revision the previous run wrote and that is
+/// still on disk is carried forward byte for byte (never rewritten); a missing one is rendered
+/// from the tables the history records for it.
+fn render_revisions(
     valid: &validate::ValidDomain,
     spec: &spec::ContextSpec,
     previous: &previous::Previous,
-    tree: &mut tree::Tree,
-) -> Result<(), Error> {
+) -> Result<Vec<Revision>, Error> {
+    let mut revisions = Vec::new();
     for index in 0..spec.migrations.len() {
-        let (feature, data) = history::revision_model(valid, &spec.migrations, index);
-        let rendered = render::render(
-            Generator::Domain.name(),
-            &[feature],
-            &data.model.root,
-            &data,
-        )?;
-        for (path, content) in rendered.iter() {
-            match previous.written(path)? {
-                Some(written) => tree.insert_exact(path.to_owned(), written),
-                None => tree.insert(path.to_owned(), content),
-            };
+        let (feature, model) = history::revision_model(valid, &spec.migrations, index);
+        let root = model.model.root.clone();
+        let data = render::to_data(Generator::Domain.name(), &model)?;
+        drop(model);
+        let pass = render::Pass {
+            templates: Generator::Domain.name(),
+            data: &data,
+        };
+        let rendered = render::render_passes(&[feature], &root, &[pass])?;
+        drop(data);
+        for (path, content, _) in rendered.into_files(|_| false) {
+            revisions.push(match previous.written(&path)? {
+                Some(written) => Revision::Carried(path, written),
+                None => Revision::Rendered(path, content),
+            });
         }
     }
-    Ok(())
+    Ok(revisions)
 }
 
 /// Validates the options and returns the context folder (`libs/orders`) without rendering: all

@@ -200,20 +200,52 @@ pub fn plan(
     inputs: &[(String, String)],
 ) -> Result<Plan, Error> {
     let manifest_path = format!("{root}/{}", manifest::FILE_NAME);
+    let files = tree.iter().map(|(path, content)| {
+        let hash = (path != manifest_path)
+            .then(|| tree.hash(path))
+            .flatten()
+            .map(str::to_owned);
+        (path.to_owned(), content.to_owned(), hash)
+    });
+    plan_files(root, files, source, force, inputs)
+}
+
+/// [`plan`] taking the tree's files instead of copying them: the plan is the only copy of the
+/// output from here on (at 1,000 fields the output is over 4 MiB, and a copy of it was most of
+/// what a run's peak memory held beyond the tree, issue 15).
+pub fn plan_owned(
+    root: &str,
+    tree: Tree,
+    source: &dyn Source,
+    force: bool,
+    inputs: &[(String, String)],
+) -> Result<Plan, Error> {
+    let manifest_path = format!("{root}/{}", manifest::FILE_NAME);
+    let files = tree.into_files(|path| path != manifest_path);
+    plan_files(root, files, source, force, inputs)
+}
+
+/// The plan of the generated files `(path, content, hash)`, sorted by path; the manifest's own
+/// hash is `None` (the journal needs every other written file's hash).
+fn plan_files(
+    root: &str,
+    files: impl Iterator<Item = (String, String, Option<String>)>,
+    source: &dyn Source,
+    force: bool,
+    inputs: &[(String, String)],
+) -> Result<Plan, Error> {
+    let manifest_path = format!("{root}/{}", manifest::FILE_NAME);
     let previous = read_manifest(source, &manifest_path)?;
     let last_generated = |path: &str| {
         let relative = path.strip_prefix(root)?.strip_prefix('/')?;
         previous.as_ref()?.files.get(relative).map(String::as_str)
     };
 
-    let mut entries = Vec::with_capacity(tree.len());
-    for (path, generated) in tree.iter() {
-        let current = source.read(path)?;
-        // The journal needs every written file's hash, except the manifest's own; only
-        // `add_manifest` has hashed the others already.
-        let generated_hash = (path != manifest_path).then(|| tree.hash(path)).flatten();
+    let mut entries = Vec::with_capacity(files.size_hint().0);
+    for (path, generated, generated_hash) in files {
+        let current = source.read(&path)?;
         let mut forced = false;
-        let recorded = last_generated(path).map(str::to_owned);
+        let recorded = last_generated(&path).map(str::to_owned);
         let action = match current.as_deref() {
             None => Action::Create,
             Some(current) if current == generated => Action::Unchanged,
@@ -221,13 +253,13 @@ pub fn plan(
             Some(current)
                 if inputs
                     .iter()
-                    .any(|(input, read)| input == path && *read == manifest::hash(current)) =>
+                    .any(|(input, read)| *input == path && *read == manifest::hash(current)) =>
             {
                 Action::Update
             }
-            Some(current) => match last_generated(path) {
+            Some(current) => match last_generated(&path) {
                 Some(last) if last == manifest::hash(current) => Action::Update,
-                Some(last) if Some(last) == generated_hash => Action::Kept,
+                Some(last) if Some(last) == generated_hash.as_deref() => Action::Kept,
                 _ if force => {
                     forced = true;
                     Action::Update
@@ -236,11 +268,11 @@ pub fn plan(
             },
         };
         entries.push(Entry {
-            path: path.to_owned(),
+            path,
             action,
             current,
-            generated: Some(generated.to_owned()),
-            generated_hash: generated_hash.map(str::to_owned),
+            generated: Some(generated),
+            generated_hash,
             forced,
             recorded,
             merged: None,
@@ -249,9 +281,14 @@ pub fn plan(
     }
 
     if let Some(previous) = &previous {
+        let generated = entries.len();
         for (relative, last) in &previous.files {
             let path = format!("{root}/{relative}");
-            if tree.get(&path).is_some() {
+            // The generated entries come first, in the tree's (sorted) order.
+            if entries[..generated]
+                .binary_search_by(|entry| entry.path.cmp(&path))
+                .is_ok()
+            {
                 continue;
             }
             let Some(current) = source.read(&path)? else {

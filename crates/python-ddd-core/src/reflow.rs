@@ -33,15 +33,18 @@ pub const MAX_LINE_COLUMNS: usize = 100;
 /// Rewrites the tree's Python files so that no line over [`MAX_LINE_COLUMNS`] is one `ruff format`
 /// would split differently (see the module documentation).
 pub fn reflow(tree: &mut Tree) {
-    let changed: Vec<(String, String)> = tree
-        .iter()
-        .filter(|(path, _)| is_python(path) && may_have_long_line(tree, path))
-        .filter_map(|(path, content)| {
-            reflow_file(content).map(|reflowed| (path.to_owned(), reflowed))
-        })
+    let candidates: Vec<String> = tree
+        .paths()
+        .filter(|path| is_python(path) && may_have_long_line(tree, path))
+        .map(str::to_owned)
         .collect();
-    for (path, content) in changed {
-        tree.insert(path, &content);
+    // One file at a time, each rewrite replacing (and freeing) the text it was made from: the
+    // long files are the largest ones, and holding every rewrite at once, as a copy besides, was
+    // a second copy of most of the output at 1,000 fields (issue 15).
+    for path in candidates {
+        if let Some(reflowed) = tree.get(&path).and_then(reflow_file) {
+            tree.insert(path, reflowed);
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::hbs::node::Template;
-use crate::hbs::{Partials, render::render as render_template};
+use crate::hbs::{Data, Partials, render::render_data as render_template};
 use crate::tree::Tree;
 
 /// A template file, parsed by `build.rs`.
@@ -78,12 +78,14 @@ pub fn render<C: Serialize>(
 pub struct Pass<'a> {
     /// The template folder below `templates/`: `domain`, `aggregate`.
     pub templates: &'a str,
-    pub data: &'a serde_json::Value,
+    pub data: &'a Data,
 }
 
-/// A view as the JSON the templates read; a failure names the template set.
-pub fn to_data<C: Serialize>(templates: &str, model: &C) -> Result<serde_json::Value, Error> {
-    serde_json::to_value(model).map_err(|source| Error::Render {
+/// A view as the data the templates read ([`Data`]: the view's JSON, made without a
+/// `serde_json::Value`); a failure names the template set. A caller holding a large view can
+/// drop it once this is made, and render from the data alone.
+pub fn to_data<C: Serialize>(templates: &str, model: &C) -> Result<Data, Error> {
+    crate::hbs::data::to_data(model).map_err(|source| Error::Render {
         template: templates.to_owned(),
         message: source.to_string(),
     })
@@ -122,11 +124,8 @@ pub fn render_passes(features: &[&str], root: &str, passes: &[Pass<'_>]) -> Resu
     Ok(tree)
 }
 
-/// Renders one template file over the model's JSON: `(rendered path, content)`.
-pub fn render_file(
-    file: &TemplateFile,
-    data: &serde_json::Value,
-) -> Result<(String, String), Error> {
+/// Renders one template file over the view's data: `(rendered path, content)`.
+pub fn render_file(file: &TemplateFile, data: &Data) -> Result<(String, String), Error> {
     let render_error = |message: String| Error::Render {
         template: file.path.to_owned(),
         message,

@@ -84,6 +84,18 @@ impl Tree {
             .map(|(path, file)| (path.as_str(), file.content.as_str(), file.hash()))
     }
 
+    /// Takes the files out, in path order: `(path, content, hash)`, with the hash (computed at most
+    /// once) of each file `wants_hash` names.
+    pub fn into_files(
+        self,
+        mut wants_hash: impl FnMut(&str) -> bool,
+    ) -> impl Iterator<Item = (String, String, Option<String>)> {
+        self.files.into_iter().map(move |(path, file)| {
+            let hash = wants_hash(&path).then(|| file.hash().to_owned());
+            (path, file.content, hash)
+        })
+    }
+
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }

@@ -148,7 +148,7 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         }
         Err(Failure::Error(error)) => return Err(error.into()),
     };
-    let plan = match generation.plan(&session) {
+    let plan = match generation.into_plan(&session) {
         Ok(plan) => plan,
         Err(error @ (Error::SymlinkEscape { .. } | Error::NotAFolder { .. })) => {
             return Ok(directory_problem(format, &error));

@@ -213,7 +213,7 @@ fn respond(input: &[u8]) -> (Value, Status) {
     if !unsafe_keys.is_empty() {
         return invalid(&unsafe_keys);
     }
-    let plan = match generation.plan(&files) {
+    let plan = match generation.into_plan(&files) {
         Ok(plan) => plan,
         Err(error) => {
             return (

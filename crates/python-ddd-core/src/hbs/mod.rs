@@ -5,10 +5,12 @@
 //! JSON. Nothing is parsed at run time, and a template using an unsupported construct fails the
 //! build with its path and line.
 
+pub mod data;
 pub mod node;
 pub mod render;
 pub mod syntax;
 
+pub use data::Data;
 pub use render::{Partials, RenderError};
 
 /// Parses `source` at run time into the static form `build.rs` emits, leaking it: for tests and

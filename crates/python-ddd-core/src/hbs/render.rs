@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::data::Data;
+
 use super::node::{
     Block, BlockHelper, Node, Param, Partial, Path, PathKind, Pos, Sub, SubHelper, Template,
 };
@@ -47,10 +49,20 @@ pub type Partials = [(&'static str, Template)];
 /// How deep partials may nest before rendering stops (a partial that includes itself).
 const MAX_PARTIAL_DEPTH: usize = 32;
 
-/// Renders `template` over `data`.
+/// Renders `template` over `data` (converted to [`Data`] first: for tests and tools; a generation
+/// converts its model once and calls [`render_data`]).
 pub fn render(
     template: Template,
     data: &Value,
+    partials: &Partials,
+) -> Result<String, RenderError> {
+    render_data(template, &Data::from(data), partials)
+}
+
+/// Renders `template` over `data`.
+pub fn render_data(
+    template: Template,
+    data: &Data,
     partials: &Partials,
 ) -> Result<String, RenderError> {
     let mut renderer = Renderer {
@@ -83,22 +95,22 @@ struct Locals<'a> {
 
 /// handlebars' block context: the current value, the loop variables, inline partials.
 struct Scope<'a> {
-    this: &'a Value,
+    this: &'a Data,
     locals: Option<Locals<'a>>,
     inline: Vec<(&'static str, Template)>,
 }
 
 /// A value a parameter evaluates to.
 enum Val<'a> {
-    Ref(&'a Value),
-    Owned(Value),
+    Ref(&'a Data),
+    Owned(Data),
     Missing,
 }
 
-static NULL: Value = Value::Null;
+static NULL: Data = Data::Null;
 
 impl Val<'_> {
-    fn value(&self) -> &Value {
+    fn value(&self) -> &Data {
         match self {
             Val::Ref(value) => value,
             Val::Owned(value) => value,
@@ -108,7 +120,7 @@ impl Val<'_> {
 }
 
 struct Renderer<'a, 'p> {
-    root: &'a Value,
+    root: &'a Data,
     /// Innermost last.
     scopes: Vec<Scope<'a>>,
     partials: &'p Partials,
@@ -211,16 +223,16 @@ impl<'a> Renderer<'a, '_> {
                     return self.missing(block);
                 };
                 match value {
-                    Value::Array(items) if !items.is_empty() || block.inverse.is_none() => self
+                    Data::Array(items) if !items.is_empty() || block.inverse.is_none() => self
                         .iterate(
                             block.body,
                             items.iter().map(|item| (None, item)),
                             items.len(),
                         ),
-                    Value::Object(map) if !map.is_empty() || block.inverse.is_none() => self
+                    Data::Object(map) if !map.is_empty() || block.inverse.is_none() => self
                         .iterate(
                             block.body,
-                            map.iter().map(|(key, item)| (Some(key.as_str()), item)),
+                            map.iter().map(|(key, item)| (Some(key.as_ref()), item)),
                             map.len(),
                         ),
                     _ => self.missing(block),
@@ -276,7 +288,7 @@ impl<'a> Renderer<'a, '_> {
     fn iterate(
         &mut self,
         body: Template,
-        items: impl Iterator<Item = (Option<&'a str>, &'a Value)>,
+        items: impl Iterator<Item = (Option<&'a str>, &'a Data)>,
         len: usize,
     ) -> Result<(), RenderError> {
         self.scopes.push(Scope {
@@ -362,20 +374,20 @@ impl<'a> Renderer<'a, '_> {
     fn param(&mut self, param: &'static Param) -> Result<Val<'a>, RenderError> {
         Ok(match param {
             Param::Path(path) => self.path(path)?,
-            Param::Str(text) => Val::Owned(Value::String((*text).to_owned())),
-            Param::Int(number) => Val::Owned(Value::from(*number)),
-            Param::Bool(flag) => Val::Owned(Value::Bool(*flag)),
-            Param::Null => Val::Owned(Value::Null),
+            Param::Str(text) => Val::Owned(Data::String((*text).to_owned())),
+            Param::Int(number) => Val::Owned(Data::from(*number)),
+            Param::Bool(flag) => Val::Owned(Data::Bool(*flag)),
+            Param::Null => Val::Owned(Data::Null),
             Param::Sub(sub) => Val::Owned(self.sub(sub)?),
         })
     }
 
-    fn sub(&mut self, sub: &'static Sub) -> Result<Value, RenderError> {
+    fn sub(&mut self, sub: &'static Sub) -> Result<Data, RenderError> {
         let mut values = Vec::with_capacity(sub.params.len());
         for param in sub.params {
             values.push(self.param(param)?);
         }
-        let strict = |index: usize| -> Result<&Value, RenderError> {
+        let strict = |index: usize| -> Result<&Data, RenderError> {
             match &values[index] {
                 Val::Missing => Err(RenderError {
                     pos: None,
@@ -384,24 +396,24 @@ impl<'a> Renderer<'a, '_> {
                 value => Ok(value.value()),
             }
         };
-        let compare = |expected: fn(Ordering) -> bool| -> Result<Value, RenderError> {
+        let compare = |expected: fn(Ordering) -> bool| -> Result<Data, RenderError> {
             let ordering = compare_json(strict(0)?, strict(1)?);
-            Ok(Value::Bool(ordering.is_some_and(expected)))
+            Ok(Data::Bool(ordering.is_some_and(expected)))
         };
         Ok(match sub.helper {
-            SubHelper::Eq => Value::Bool(strict(0)? == strict(1)?),
-            SubHelper::Ne => Value::Bool(strict(0)? != strict(1)?),
+            SubHelper::Eq => Data::Bool(strict(0)? == strict(1)?),
+            SubHelper::Ne => Data::Bool(strict(0)? != strict(1)?),
             SubHelper::Lt => compare(Ordering::is_lt)?,
             SubHelper::Gt => compare(Ordering::is_gt)?,
             SubHelper::Lte => compare(Ordering::is_le)?,
             SubHelper::Gte => compare(Ordering::is_ge)?,
-            SubHelper::And => Value::Bool(values.iter().all(|v| is_truthy(v.value()))),
-            SubHelper::Or => Value::Bool(values.iter().any(|v| is_truthy(v.value()))),
-            SubHelper::Not => Value::Bool(!is_truthy(strict(0)?)),
-            SubHelper::Len => Value::from(match strict(0)? {
-                Value::Array(items) => items.len(),
-                Value::Object(map) => map.len(),
-                Value::String(text) => text.len(),
+            SubHelper::And => Data::Bool(values.iter().all(|v| is_truthy(v.value()))),
+            SubHelper::Or => Data::Bool(values.iter().any(|v| is_truthy(v.value()))),
+            SubHelper::Not => Data::Bool(!is_truthy(strict(0)?)),
+            SubHelper::Len => Data::from(match strict(0)? {
+                Data::Array(items) => items.len(),
+                Data::Object(map) => map.len(),
+                Data::String(text) => text.len(),
                 _ => 0,
             }),
         })
@@ -422,11 +434,11 @@ impl<'a> Renderer<'a, '_> {
                     return Ok(Val::Missing);
                 };
                 Ok(match *name {
-                    "index" => Val::Owned(Value::from(locals.index)),
-                    "first" => Val::Owned(Value::Bool(locals.first)),
-                    "last" => Val::Owned(Value::Bool(locals.last)),
+                    "index" => Val::Owned(Data::from(locals.index)),
+                    "first" => Val::Owned(Data::Bool(locals.first)),
+                    "last" => Val::Owned(Data::Bool(locals.last)),
                     "key" => match locals.key {
-                        Some(key) => Val::Owned(Value::String(key.to_owned())),
+                        Some(key) => Val::Owned(Data::String(key.to_owned())),
                         None => Val::Missing,
                     },
                     _ => Val::Missing,
@@ -442,8 +454,8 @@ impl<'a> Renderer<'a, '_> {
                 };
                 for segment in *segments {
                     let next = match value {
-                        Value::Object(map) => field(map, segment),
-                        Value::Array(items) => {
+                        Data::Object(map) => field(map, segment),
+                        Data::Array(items) => {
                             let index: usize = segment.parse().map_err(|_| {
                                 error(
                                     path.pos,
@@ -469,35 +481,35 @@ impl<'a> Renderer<'a, '_> {
 }
 
 /// handlebars-rust's truthiness (`includeZero` off).
-fn is_truthy(value: &Value) -> bool {
+fn is_truthy(value: &Data) -> bool {
     match value {
-        Value::Bool(flag) => *flag,
-        Value::Number(number) => number.as_f64().is_some_and(f64::is_normal),
-        Value::Null => false,
-        Value::String(text) => !text.is_empty(),
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(map) => !map.is_empty(),
+        Data::Bool(flag) => *flag,
+        Data::Number(number) => number.as_f64().is_some_and(f64::is_normal),
+        Data::Null => false,
+        Data::String(text) => !text.is_empty(),
+        Data::Array(items) => !items.is_empty(),
+        Data::Object(map) => !map.is_empty(),
     }
 }
 
 /// handlebars-rust's `{{value}}` text.
-fn render_json(value: &Value) -> std::borrow::Cow<'_, str> {
+fn render_json(value: &Data) -> std::borrow::Cow<'_, str> {
     match value {
-        Value::String(text) => std::borrow::Cow::Borrowed(text),
-        Value::Bool(flag) => std::borrow::Cow::Borrowed(if *flag { "true" } else { "false" }),
-        Value::Number(number) => std::borrow::Cow::Owned(number.to_string()),
-        Value::Null => std::borrow::Cow::Borrowed(""),
-        Value::Array(items) => std::borrow::Cow::Owned(format!(
+        Data::String(text) => std::borrow::Cow::Borrowed(text),
+        Data::Bool(flag) => std::borrow::Cow::Borrowed(if *flag { "true" } else { "false" }),
+        Data::Number(number) => std::borrow::Cow::Owned(number.to_string()),
+        Data::Null => std::borrow::Cow::Borrowed(""),
+        Data::Array(items) => std::borrow::Cow::Owned(format!(
             "[{}]",
             items.iter().map(render_json).collect::<Vec<_>>().join(", ")
         )),
-        Value::Object(_) => std::borrow::Cow::Borrowed("[object]"),
+        Data::Object(_) => std::borrow::Cow::Borrowed("[object]"),
     }
 }
 
 /// handlebars-rust's ordering for `lt`/`gt`/…: numbers, strings, booleans, a number and a
 /// numeric string; anything else is unordered.
-fn compare_json(x: &Value, y: &Value) -> Option<Ordering> {
+fn compare_json(x: &Data, y: &Data) -> Option<Ordering> {
     fn numbers(a: &serde_json::Number, b: &serde_json::Number) -> Option<Ordering> {
         match (a.as_i64(), b.as_i64(), a.as_u64(), b.as_u64()) {
             (Some(a), Some(b), _, _) => Some(a.cmp(&b)),
@@ -508,19 +520,19 @@ fn compare_json(x: &Value, y: &Value) -> Option<Ordering> {
         }
     }
     match (x, y) {
-        (Value::Number(a), Value::Number(b)) => numbers(a, b),
-        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
-        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
-        (Value::Number(a), Value::String(b)) => numbers(a, &b.parse().ok()?),
-        (Value::String(a), Value::Number(b)) => numbers(&a.parse().ok()?, b).map(Ordering::reverse),
+        (Data::Number(a), Data::Number(b)) => numbers(a, b),
+        (Data::String(a), Data::String(b)) => Some(a.cmp(b)),
+        (Data::Bool(a), Data::Bool(b)) => Some(a.cmp(b)),
+        (Data::Number(a), Data::String(b)) => numbers(a, &b.parse().ok()?),
+        (Data::String(a), Data::Number(b)) => numbers(&a.parse().ok()?, b).map(Ordering::reverse),
         _ => None,
     }
 }
 
 /// `map[key]` by comparing keys in order: the model's objects are small (a few dozen keys at most),
-/// and serde_json's map would hash every looked-up key with SipHash first, which costs more than
-/// comparing lengths and the odd equal-length key (issue 15: ~2 M instructions per generation).
-fn field<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+/// and a hash map would hash every looked-up key first, which costs more than comparing lengths
+/// and the odd equal-length key (issue 15: ~2 M instructions per generation with serde_json's).
+fn field<'v>(map: &'v [(super::data::Key, Data)], key: &str) -> Option<&'v Data> {
     map.iter()
-        .find_map(|(name, value)| (name.as_str() == key).then_some(value))
+        .find_map(|(name, value)| (name == key).then_some(value))
 }
