@@ -244,7 +244,7 @@ fn render_context(generator: Generator, model: model::DomainModel) -> Result<tre
         .aggregate_views()
         .iter()
         .map(|view| {
-            if std::ptr::eq(*view, &model) {
+            if std::ptr::eq(*view, &raw const model) {
                 Ok(None)
             } else {
                 render::to_data(model::AGGREGATE_TEMPLATES, view).map(Some)

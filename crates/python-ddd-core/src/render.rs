@@ -157,6 +157,27 @@ fn check_relative_path(path: &str) -> Result<(), &'static str> {
 mod tests {
     use super::*;
 
+    /// The data a generation renders from is the model's JSON, key order included, for every
+    /// option and field kind (the engine reads `{{#each}}` over objects in that order).
+    #[test]
+    fn model_data_is_the_models_json() {
+        let kinds =
+            "a:str,b:int?,c:bool,d:decimal,e:datetime?,f:date,g:uuid,h:email?,i:money,j:enum(x|y)";
+        for options in [
+            serde_json::json!({"name": "orders"}),
+            serde_json::json!({"name": "orders", "persistence": "sqlalchemy", "eventBus": "kafka",
+                "api": "fastapi", "projectLayout": "per-layer", "fields": kinds}),
+            serde_json::json!({"name": "order-items", "persistence": "memory", "fields": kinds}),
+        ] {
+            let valid = crate::validate::domain(&options).unwrap();
+            let model = crate::model::DomainModel::new(&valid);
+            let data = to_data("domain", &model).unwrap();
+            let json = Data::from(serde_json::to_value(&model).unwrap());
+            // Debug shows every key and value in order.
+            assert_eq!(format!("{data:?}"), format!("{json:?}"), "{options}");
+        }
+    }
+
     #[test]
     fn rendered_paths_are_checked() {
         assert!(check_relative_path("domain/orders_domain/x.py").is_ok());
