@@ -5,7 +5,7 @@
 #   tests/run-all.sh                 everything
 #   tests/run-all.sh matrix nx       only these sections (plus build, and venv/postgres/redis when a later section needs them)
 #
-# Sections: prereqs (always first: tests/support/prereqs.sh), build, fmt, cargo-test, clippy, schema, venv, postgres, redis, matrix, fuzz, names, nx, bench, snapshots.
+# Sections: prereqs (always first: tests/support/prereqs.sh), build, fmt, cargo-test, clippy, schema, venv, postgres, redis, rabbitmq, matrix, fuzz, names, nx, bench, snapshots.
 # Environment: PYTHON_DDD_MATRIX_ARGS (extra pytest arguments for the matrix, e.g. "-k memory -x"),
 # PYTHON_DDD_MATRIX_JOBS (parallel matrix jobs, default: CPU count), PYTHON_DDD_FUZZ_SEED / PYTHON_DDD_FUZZ_EXAMPLES /
 # PYTHON_DDD_FUZZ_FULL=1 (the fuzz section: see tests/fuzz/run.sh).
@@ -18,7 +18,7 @@ exec </dev/null
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-all_sections=(build fmt cargo-test clippy schema venv postgres redis matrix fuzz names nx bench snapshots)
+all_sections=(build fmt cargo-test clippy schema venv postgres redis rabbitmq matrix fuzz names nx bench snapshots)
 if (($#)); then
     selected=(build "$@")
     for s in "$@"; do
@@ -53,6 +53,9 @@ on_exit() {
     fi
     if [[ -n "${redis_dir:-}" ]]; then
         PYTHON_DDD_REDIS_DIR="$redis_dir" tests/support/redis.sh stop >/dev/null 2>&1 || true
+    fi
+    if [[ -n "${rabbitmq_dir:-}" ]]; then
+        PYTHON_DDD_RABBITMQ_DIR="$rabbitmq_dir" tests/support/rabbitmq.sh stop >/dev/null 2>&1 || true
     fi
     if ((code != 0)); then
         echo
@@ -155,6 +158,14 @@ do_redis() {
     echo "Redis: $TEST_REDIS_URL"
 }
 
+# A throwaway RabbitMQ broker for the matrix's `eventBus: rabbitmq` combinations (their tests run against it, through
+# TEST_AMQP_URL); the harness finds it through PYTHON_DDD_RABBITMQ_DIR. Stopped on exit.
+do_rabbitmq() {
+    rabbitmq_dir="$(mktemp -d "${TMPDIR:-/tmp}/python-ddd-rabbitmq.XXXXXX")"
+    export PYTHON_DDD_RABBITMQ_DIR="$rabbitmq_dir"
+    echo "RabbitMQ: $(tests/support/rabbitmq.sh start | tail -n 1)"
+}
+
 do_matrix() {
     local args=()
     # shellcheck disable=SC2206 # word splitting is the point
@@ -224,6 +235,9 @@ if wants postgres || wants matrix || wants fuzz || wants names || wants bench; t
 fi
 if wants redis || wants matrix; then
     section redis do_redis
+fi
+if wants rabbitmq || wants matrix; then
+    section rabbitmq do_rabbitmq
 fi
 wants matrix && section matrix do_matrix
 wants fuzz && section fuzz do_fuzz

@@ -75,6 +75,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     _MATRIX.pool.shutdown(wait=True, cancel_futures=True)
     _MATRIX.postgres.stop()
     _MATRIX.redis.stop()
+    _MATRIX.rabbitmq.stop()
     base = session.config.stash.get(_BASE, None)
     if base is not None:
         if session.config.getoption("--keep") or os.environ.get("PYTHON_DDD_KEEP"):

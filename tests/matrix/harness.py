@@ -45,6 +45,7 @@ REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache"
 POSTGRES_SH = REPO / "tests" / "support" / "postgres.sh"
 REDIS_SH = REPO / "tests" / "support" / "redis.sh"
+RABBITMQ_SH = REPO / "tests" / "support" / "rabbitmq.sh"
 VENV_BIN = Path(sys.prefix) / "bin"
 TOOL_TIMEOUT = 240
 # The whole matrix must fit in CI's 90 minutes beside the other sections: past this budget, remaining jobs fail at
@@ -57,6 +58,9 @@ MATRIX_BUDGET = int(os.environ.get("PYTHON_DDD_MATRIX_BUDGET") or 40 * 60)
 
 PERSISTENCE = ("sqlalchemy", "memory")
 EVENT_BUS = ("memory", "kafka")
+# Event buses outside the 16-combination product: each has explicit combinations (`broker_combos`), so the
+# product (and the matrix's time) does not grow by half with every broker.
+BROKER_EVENT_BUSES = ("rabbitmq",)
 API = ("fastapi", "none")
 LAYOUT = ("single", "per-layer")
 
@@ -216,8 +220,18 @@ def redis_combos() -> list[Combo]:
     ]
 
 
+def broker_combos() -> list[Combo]:
+    """`eventBus: rabbitmq` (tested against a real broker, tests/support/rabbitmq.sh), twice: with every other option
+    (SQLAlchemy, so through the outbox, on SQLite and PostgreSQL; FastAPI; one project), and with none of them
+    (memory persistence, no API, one project per layer)."""
+    return [
+        Combo(event_bus="rabbitmq"),
+        Combo(persistence="memory", event_bus="rabbitmq", api="none", layout="per-layer"),
+    ]
+
+
 def all_combos() -> list[Combo]:
-    return option_combos() + redis_combos() + field_combos() + naming_combos()
+    return option_combos() + redis_combos() + broker_combos() + field_combos() + naming_combos()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -250,7 +264,8 @@ def clean_env(**overrides: str | None) -> dict[str, str]:
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("PYTEST_", "PYTHON_DDD_", "MYPY", "RUFF_"))
-        and k not in {"PYTHONPATH", "VIRTUAL_ENV", "TEST_DATABASE_URL", "TEST_REDIS_URL", "COV_CORE_SOURCE"}
+        and k
+        not in {"PYTHONPATH", "VIRTUAL_ENV", "TEST_DATABASE_URL", "TEST_REDIS_URL", "TEST_AMQP_URL", "COV_CORE_SOURCE"}
     }
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = sys.prefix
@@ -420,6 +435,30 @@ class Postgres:
             subprocess.run([str(POSTGRES_SH), "stop"], check=False)
 
 
+class RabbitMq:
+    """The loopback broker of tests/support/rabbitmq.sh (its state in $PYTHON_DDD_RABBITMQ_DIR, as run-all.sh
+    sets it); started here when the caller did not start it."""
+
+    def __init__(self) -> None:
+        self.started_here = False
+        self._url: str | None = None
+        self._lock = threading.Lock()
+
+    def url(self) -> str:
+        with self._lock:
+            if self._url is None:
+                if subprocess.run([str(RABBITMQ_SH), "status"], check=False).returncode != 0:
+                    subprocess.run([str(RABBITMQ_SH), "start"], check=True, stdout=subprocess.DEVNULL)
+                    self.started_here = True
+                out = subprocess.run([str(RABBITMQ_SH), "url"], check=True, capture_output=True, text=True).stdout
+                self._url = out.strip().splitlines()[-1]
+            return self._url
+
+    def stop(self) -> None:
+        if self.started_here:
+            subprocess.run([str(RABBITMQ_SH), "stop"], check=False)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Redis
 # ---------------------------------------------------------------------------------------------------------------
@@ -487,6 +526,7 @@ class Matrix:
         self.projects = projects
         self.postgres = postgres
         self.redis = redis
+        self.rabbitmq = RabbitMq()
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="matrix")
         self.futures: dict[tuple[str, str], concurrent.futures.Future[Result | None]] = {}
         self.first_mypy: concurrent.futures.Future[Result | None] | None = None
@@ -548,7 +588,11 @@ class Matrix:
             argv = ["pytest", "-p", "no:cacheprovider", "-q"]
             if combo.redis:
                 env["TEST_REDIS_URL"] = self.redis.url(combo)
-                # The report the test reads to see that the Redis variants ran (and passed).
+            if combo.event_bus == "rabbitmq":
+                env["TEST_AMQP_URL"] = self.rabbitmq.url()
+            if combo.redis or combo.event_bus == "rabbitmq":
+                # The report test_tool reads to see that the server-backed tests ran (a skip or a missing file
+                # would pass quietly).
                 argv += ["--junitxml", str(junit_report(project))]
         elif tool == "wheel":
             # `nx build` runs `uv build --wheel`, i.e. the declared PEP 517 backend (hatchling); calling the

@@ -31,6 +31,7 @@ from packaging.utils import canonicalize_name
 
 from harness import (
     ALL_OPTIONS,
+    BROKER_EVENT_BUSES,
     CACHE,
     TOOLS,
     VENV_OPTIONS,
@@ -41,6 +42,7 @@ from harness import (
     Projects,
     Result,
     all_combos,
+    broker_combos,
     clean_env,
     fail,
     junit_report,
@@ -54,14 +56,23 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 COMBOS = all_combos()
+# The option combinations and the ones beside the product that take another server (Redis, RabbitMQ).
+OPTION_AND_SERVER_COMBOS = option_combos() + redis_combos() + broker_combos()
 JOBS = [pytest.param(combo, tool, id=f"{combo.id}::{tool}") for combo in COMBOS for tool in TOOLS]
 
 
 def test_the_matrix_is_complete() -> None:
     """16 option combinations, two with the Redis cache, at least three field specs, one of which uses every kind
-    (also optional)."""
+    (also optional); each broker outside the product in two explicit combinations that between them take every
+    other option's values."""
     keys = {(c.persistence, c.event_bus, c.api, c.layout) for c in option_combos()}
     assert len(keys) == 16
+    for bus in BROKER_EVENT_BUSES:
+        combos = [c for c in broker_combos() if c.event_bus == bus]
+        for option in ("persistence", "api", "layout"):
+            values = {getattr(c, option) for c in combos}
+            assert values == {getattr(c, option) for c in option_combos()}, (bus, option, values)
+    assert {c.event_bus for c in COMBOS} == {c.event_bus for c in option_combos()} | set(BROKER_EVENT_BUSES)
     specs = {c.fields for c in COMBOS if c.fields}
     assert len(specs) >= 3
     kinds = ["str", "int", "bool", "decimal", "datetime", "date", "uuid", "email", "money", "enum("]
@@ -144,6 +155,30 @@ def _check_wheel(combo: Combo, project: Project, result: Result) -> None:
         )
 
 
+BROKER_TESTS = "test_rabbitmq_broker"
+OUTBOX_BROKER_TESTS = ("test_a_refused_publish_stays_in_the_outbox", "test_a_lost_connection_stays_in_the_outbox")
+
+
+def _check_broker_tests_ran(combo: Combo, project: Project, result: Result) -> None:
+    """The real-broker tests passed (none skipped), through the outbox on both databases with SQLAlchemy."""
+    report = junit_report(project)
+    if not report.is_file():
+        fail(combo, f"pytest wrote no report {report}", result)
+    cases = [c for c in ET.parse(report).iter("testcase") if c.get("classname", "").endswith(BROKER_TESTS)]
+    passed = {c.get("name", "") for c in cases if not any(c.iter("skipped")) and not any(c.iter("failure"))}
+    expected = 6 + (3 * 2 if combo.sqlalchemy else 0)
+    databases = ("[sqlite]", "[postgresql]") if combo.sqlalchemy else ()
+    wanted = [(t, db) for t in OUTBOX_BROKER_TESTS for db in databases]
+    missing = [f"{t}…{db}" for t, db in wanted if not any(p.startswith(t) and p.endswith(db) for p in passed)]
+    if len(passed) < expected or missing:
+        fail(
+            combo,
+            f"the RabbitMQ tests did not all run against the broker: {len(passed)} of {len(cases)} "
+            f"{BROKER_TESTS} cases passed (expected at least {expected}); missing {missing}",
+            result,
+        )
+
+
 @pytest.mark.parametrize(("combo", "tool"), JOBS)
 def test_tool(combo: Combo, tool: str, matrix: Matrix, projects: Projects) -> None:
     project = projects.project(combo)  # fails with the generator's output when generation failed
@@ -162,7 +197,7 @@ def test_tool(combo: Combo, tool: str, matrix: Matrix, projects: Projects) -> No
         fail(
             combo,
             "pytest skipped tests although the harness provides everything they need "
-            "(TEST_DATABASE_URL is set for sqlalchemy combinations)",
+            "(TEST_DATABASE_URL is set for sqlalchemy combinations, TEST_AMQP_URL for rabbitmq ones)",
             result,
         )
     if combo.redis:
@@ -174,6 +209,8 @@ def test_tool(combo: Combo, tool: str, matrix: Matrix, projects: Projects) -> No
                 f"{other}",
                 result,
             )
+    if combo.event_bus == "rabbitmq":
+        _check_broker_tests_ran(combo, project, result)
     if combo.sqlalchemy:
         url = matrix.db_urls[combo.id]
         activity = _postgres_activity(matrix.postgres, url)
@@ -290,7 +327,7 @@ def _imported_top_levels(project: Project) -> dict[str, str]:
     return imported
 
 
-@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in option_combos() + redis_combos()])
+@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in OPTION_AND_SERVER_COMBOS])
 def test_every_third_party_import_is_declared_in_pyproject(combo: Combo, projects: Projects) -> None:
     """`uv run` installs only what pyproject.toml declares, so the pinned venv hides a missing declaration
     (Nx's targets failed with "No module named 'hypothesis'" while the matrix was green)."""
@@ -395,13 +432,14 @@ def test_the_venv_was_built_from_the_all_options_pins(projects: Projects) -> Non
     installed_from = Path(sys.prefix) / "requirements-dev.txt"
     if not installed_from.is_file():
         pytest.fail(f"{sys.prefix} was not built by tests/support/ensure-venv.sh (no requirements-dev.txt)")
-    project = projects.project(VENV_OPTIONS)
-    generated = project.context / "requirements-dev.txt"
-    if installed_from.read_text() != generated.read_text():
-        pytest.fail(
-            f"the venv {sys.prefix} is stale: it was built from other pins than the generated requirements-dev.txt; "
-            "rerun tests/support/ensure-venv.sh"
-        )
+    for combo, copy in ((VENV_OPTIONS, "requirements-dev.txt"), (broker_combos()[0], "requirements-dev.rabbitmq.txt")):
+        generated = projects.project(combo).context / "requirements-dev.txt"
+        installed = Path(sys.prefix) / copy
+        if not installed.is_file() or installed.read_text() != generated.read_text():
+            pytest.fail(
+                f"the venv {sys.prefix} is stale: it was built from other pins than {combo.id}'s generated "
+                "requirements-dev.txt; rerun tests/support/ensure-venv.sh"
+            )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -416,17 +454,19 @@ def _python_text(project: Project) -> str:
 _IMPORTS = {
     "sqlalchemy": re.compile(r"^\s*(from|import)\s+sqlalchemy\b", re.MULTILINE),
     "aiokafka": re.compile(r"^\s*(from|import)\s+aiokafka\b", re.MULTILINE),
+    "aio_pika": re.compile(r"^\s*(from|import)\s+aio_pika\b", re.MULTILINE),
     "fastapi": re.compile(r"^\s*(from|import)\s+fastapi\b", re.MULTILINE),
     "redis": re.compile(r"^\s*(from|import)\s+redis\b", re.MULTILINE),
 }
 
 
-@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in option_combos() + redis_combos()])
+@pytest.mark.parametrize("combo", [pytest.param(c, id=c.id) for c in OPTION_AND_SERVER_COMBOS])
 def test_options_decide_which_frameworks_appear(combo: Combo, projects: Projects) -> None:
     text = _python_text(projects.project(combo))
     wanted = {
         "sqlalchemy": combo.sqlalchemy,
         "aiokafka": combo.event_bus == "kafka",
+        "aio_pika": combo.event_bus == "rabbitmq",
         "fastapi": combo.api == "fastapi",
         "redis": combo.redis,
     }

@@ -42,6 +42,10 @@ fi
 if needs matrix redis; then
     command -v redis-server >/dev/null || missing_debs+=(redis-server)
 fi
+# The matrix's `eventBus: rabbitmq` combinations test against a real broker (tests/support/rabbitmq.sh).
+if needs matrix rabbitmq; then
+    [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || missing_debs+=(rabbitmq-server)
+fi
 if needs nx bench; then
     command -v node >/dev/null || missing_tools+=("node (>= 20)")
     command -v npm >/dev/null || missing_tools+=("npm")

@@ -702,7 +702,7 @@ mod tests {
     #[test]
     fn every_combination_renders() {
         for persistence in ["sqlalchemy", "memory"] {
-            for event_bus in ["memory", "kafka"] {
+            for event_bus in ["memory", "kafka", "rabbitmq"] {
                 for api in ["fastapi", "none"] {
                     for (layout, cache) in [
                         ("single", "memory"),

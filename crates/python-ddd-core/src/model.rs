@@ -50,6 +50,7 @@ pub struct DomainModel {
     pub kafka: bool,
     pub cache: &'static str,
     pub redis: bool,
+    pub rabbitmq: bool,
     pub api: &'static str,
     pub fastapi: bool,
     pub project_layout: &'static str,
@@ -248,6 +249,7 @@ impl DomainModel {
             kafka: options.event_bus == EventBus::Kafka,
             cache: options.cache.as_str(),
             redis: options.cache == Cache::Redis,
+            rabbitmq: options.event_bus == EventBus::Rabbitmq,
             api: options.api.as_str(),
             fastapi: options.api == Api::Fastapi,
             project_layout: options.project_layout.as_str(),
@@ -284,6 +286,9 @@ impl DomainModel {
         }
         if self.redis {
             features.push("redis");
+        }
+        if self.rabbitmq {
+            features.push("rabbitmq");
         }
         if self.fastapi {
             features.push("fastapi");

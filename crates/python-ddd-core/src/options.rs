@@ -94,7 +94,8 @@ pub struct DomainOptions {
     #[schemars(extend("x-priority" = "important"))]
     pub persistence: Persistence,
 
-    /// How domain events are published: an asyncio in-process bus, or Kafka (aiokafka) besides it.
+    /// How domain events are published: an asyncio in-process bus, or Kafka (aiokafka) or RabbitMQ
+    /// (aio-pika: a durable topic exchange per context, publisher confirms) besides it.
     #[serde(default)]
     pub event_bus: EventBus,
 
@@ -172,6 +173,7 @@ pub enum EventBus {
     #[default]
     Memory,
     Kafka,
+    Rabbitmq,
 }
 
 /// Where read models are cached.
@@ -218,6 +220,7 @@ impl EventBus {
         match self {
             Self::Memory => "memory",
             Self::Kafka => "kafka",
+            Self::Rabbitmq => "rabbitmq",
         }
     }
 }

@@ -172,7 +172,7 @@ mod tests {
         }
         assert_eq!(
             properties["eventBus"]["enum"],
-            serde_json::json!(["memory", "kafka"])
+            serde_json::json!(["memory", "kafka", "rabbitmq"])
         );
         assert_eq!(
             properties["api"]["enum"],

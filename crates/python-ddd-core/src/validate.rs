@@ -433,6 +433,8 @@ const GENERATED_CLASSES: &[&str] = &[
     "ProblemDetails",
     "Protocol",
     "Query",
+    "RabbitMqBusNotStartedError",
+    "RabbitMqEventBus",
     "Request",
     "Response",
     "Self",

@@ -132,6 +132,7 @@ fn option_sets() -> Vec<serde_json::Value> {
                         ("memory", "memory"),
                         ("kafka", "redis"),
                         ("memory", "redis"),
+                        ("rabbitmq", "redis"),
                     ] {
                         sets.push(json!({
                             "name": "orders", "fields": fields, "persistence": persistence,

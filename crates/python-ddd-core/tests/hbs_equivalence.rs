@@ -61,7 +61,7 @@ fn models() -> Vec<Value> {
     ];
     let mut models = Vec::new();
     for persistence in ["sqlalchemy", "memory"] {
-        for event_bus in ["memory", "kafka"] {
+        for event_bus in ["memory", "kafka", "rabbitmq"] {
             for api in ["fastapi", "none"] {
                 for layout in ["single", "per-layer"] {
                     for (i, name) in names.iter().enumerate() {

@@ -25,7 +25,7 @@ const LONGEST_FIELDS: &str = "customer_delivery_confirmation_reference:str,\
 fn option_sets() -> Vec<Value> {
     let mut sets = Vec::new();
     for persistence in ["sqlalchemy", "memory"] {
-        for event_bus in ["kafka", "memory"] {
+        for event_bus in ["kafka", "memory", "rabbitmq"] {
             for api in ["fastapi", "none"] {
                 for layout in ["single", "per-layer"] {
                     for cache in ["memory", "redis"] {

@@ -82,3 +82,23 @@ fn snapshot_minimal_tree_paths() {
     let paths: Vec<&str> = generation.tree.iter().map(|(path, _)| path).collect();
     settings().bind(|| insta::assert_snapshot!("minimal_tree_paths", paths.join("\n")));
 }
+
+/// `eventBus: rabbitmq` with SQLAlchemy (so through the outbox): the files that are new or differ
+/// from the default tree's, whole.
+#[test]
+fn snapshot_rabbitmq_files() {
+    let default = generate(Generator::Domain, &json!({ "name": "orders" })).expect("renders");
+    let options = json!({ "name": "orders", "eventBus": "rabbitmq" });
+    let rabbitmq = generate(Generator::Domain, &options).expect("renders");
+    let mut text = format!(
+        "# python-ddd generate domain with {options}: files new or changed against the default tree\n"
+    );
+    for (path, content) in rabbitmq.tree.iter() {
+        if default.tree.get(path).is_some_and(|same| same == content) {
+            continue;
+        }
+        writeln!(text, "\n======== {path} ========").expect("writing to a String");
+        text.push_str(content);
+    }
+    settings().bind(|| insta::assert_snapshot!("rabbitmq_files", text));
+}

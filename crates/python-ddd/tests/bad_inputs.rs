@@ -234,7 +234,7 @@ fn bad_values(option: &str) -> &'static [&'static str] {
             "id:str",
         ],
         "persistence" => &["mongo", "SQLALCHEMY", "", "memory "],
-        "eventBus" => &["rabbit", "Kafka", "", "memory,kafka"],
+        "eventBus" => &["rabbit", "Kafka", "RabbitMQ", "", "memory,kafka"],
         "cache" => &["memcached", "Redis", "", "memory,redis"],
         "api" => &["grpc", "FastAPI", "", "None"],
         "projectLayout" => &["multi", "per_layer", "", "Single"],
