@@ -129,14 +129,22 @@ EOF
 
 cmd_stop() {
     if read_state; then
+        local pid="" tries
+        [[ ! -f "$state_dir/rabbitmq.pid" ]] || pid="$(cat "$state_dir/rabbitmq.pid")"
         rabbit_env timeout 60 "$bin_dir/rabbitmqctl" -q stop >/dev/null 2>&1 || true
-        # Our private epmd (started by the node) goes too.
-        ERL_EPMD_PORT="$epmd_port" timeout 10 epmd -kill >/dev/null 2>&1 || true
-        if [[ -f "$state_dir/rabbitmq.pid" ]]; then
-            local pid
-            pid="$(cat "$state_dir/rabbitmq.pid")"
-            if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+        if [[ "$pid" =~ ^[0-9]+$ ]]; then
+            tries=0
+            while kill -0 "$pid" 2>/dev/null && ((tries++ < 50)); do sleep 0.2; done
+            ! kill -0 "$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
         fi
+        # Our private epmd (the node started it as a daemon) goes too. It refuses `-kill` while a node (the server,
+        # or a CLI tool's) is still registered, so retry for a few seconds.
+        for ((tries = 0; tries < 25; tries++)); do
+            ERL_EPMD_PORT="$epmd_port" timeout 5 epmd -names >/dev/null 2>&1 || break
+            ERL_EPMD_PORT="$epmd_port" timeout 5 epmd -kill >/dev/null 2>&1 || true
+            sleep 0.2
+        done
+        ! ERL_EPMD_PORT="$epmd_port" timeout 5 epmd -names >/dev/null 2>&1 || log "warning: epmd still answers on port $epmd_port"
     fi
     rm -rf "$state_dir"
     log "stopped"
