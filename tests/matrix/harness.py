@@ -25,6 +25,7 @@ import concurrent.futures
 import configparser
 import dataclasses
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -132,6 +133,9 @@ class Combo:
     directory: str | None = None
     # Not in the 16-combination product: a few explicit combinations (redis_combos) take `redis`.
     cache: str = "memory"
+    # Issue 11: aggregates after the root, `(Entity, fields option)`, added to the stored spec between a first
+    # run and a second one (how a user adds one by editing `python-ddd.spec.json`).
+    more_aggregates: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -140,6 +144,8 @@ class Combo:
             parts.append(f"cache={self.cache}")
         if self.fields_label:
             parts.append(f"fields={self.fields_label}")
+        if self.more_aggregates:
+            parts.append(f"aggregates={len(self.more_aggregates) + 1}")
         if self.name != "orders" or self.entity or self.directory:
             parts.append(f"name={self.name}")
         return "-".join(parts)
@@ -171,9 +177,56 @@ class Combo:
         return args
 
 
+def spec_fields(option: str) -> list[dict[str, object]]:
+    """A `fields` option (`name:type[?]`, `enum(a|b)`) as the context spec's field entries."""
+    entries: list[dict[str, object]] = []
+    for item in option.split(","):
+        name, _, kind = item.partition(":")
+        entry: dict[str, object] = {"name": name}
+        if kind.endswith("?"):
+            kind = kind[:-1]
+            entry["optional"] = True
+        if kind.startswith("enum("):
+            entry["values"] = kind[len("enum(") : -1].split("|")
+            kind = "enum"
+        entry["type"] = kind
+        entries.append(entry)
+    return entries
+
+
+def generate(combo: Combo, root: Path, env: dict[str, str] | None = None) -> Result:
+    """Generates the combination's context under `root`: one run, and for more aggregates a second run after
+    adding them to the stored spec. The last run's result."""
+    result = run([str(binary()), *combo.argv(root)], cwd=root, env=env)
+    if result.returncode != 0 or not combo.more_aggregates:
+        return result
+    spec_path = root / combo.context_dir / "python-ddd.spec.json"
+    spec = json.loads(spec_path.read_text())
+    for entity, fields in combo.more_aggregates:
+        spec["aggregates"].append({"name": entity, "fields": spec_fields(fields)})
+    spec_path.write_text(json.dumps(spec, indent=2) + "\n")
+    return run([str(binary()), *combo.argv(root)], cwd=root, env=env)
+
+
 ALL_OPTIONS = Combo()
 # What tests/support/ensure-venv.sh generates to build the venv from: every option that adds a dependency.
 VENV_OPTIONS = dataclasses.replace(ALL_OPTIONS, cache="redis")
+
+# Issue 11: a context with three aggregates (every kind spread over them), on the adapters that render several.
+MULTI_AGGREGATE = Combo(
+    persistence="memory",
+    event_bus="memory",
+    api="none",
+    layout="per-layer",
+    name="shop",
+    entity="Order",
+    fields="title:str,status:enum(new|paid),total:money,note:str?",
+    fields_label="orders",
+    more_aggregates=(
+        ("Customer", "email:email,since:date?,vip:bool,rating:decimal?"),
+        ("Invoice", "ref:uuid,issued_at:datetime,lines:int,state:enum(open|settled)?,amount:money?"),
+    ),
+)
 
 
 def option_combos() -> list[Combo]:
@@ -231,7 +284,7 @@ def broker_combos() -> list[Combo]:
 
 
 def all_combos() -> list[Combo]:
-    return option_combos() + redis_combos() + broker_combos() + field_combos() + naming_combos()
+    return option_combos() + redis_combos() + broker_combos() + field_combos() + naming_combos() + [MULTI_AGGREGATE]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -381,7 +434,7 @@ class Projects:
     def _generate(self, combo: Combo) -> Project | Result:
         workspace = self.base / re.sub(r"[^A-Za-z0-9_.=-]", "_", combo.id)
         workspace.mkdir(parents=True)
-        result = run([str(binary()), *combo.argv(workspace)], cwd=workspace, env=clean_env())
+        result = generate(combo, workspace, env=clean_env())
         context = workspace / combo.context_dir
         if result.returncode != 0 or not (context / "pyproject.toml").is_file():
             return result

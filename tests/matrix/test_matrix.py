@@ -563,10 +563,10 @@ def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 def test_generation_is_deterministic_and_a_rerun_writes_nothing(
     combo: Combo, projects: Projects, tmp_path: Path
 ) -> None:
-    from harness import binary
+    from harness import binary, generate
 
     first = projects.project(combo)
-    again = run([str(binary()), *combo.argv(tmp_path)], cwd=tmp_path)
+    again = generate(combo, tmp_path)
     if again.returncode != 0:
         fail(combo, "a second `python-ddd generate` into a fresh folder failed", again)
     ours = _snapshot(tmp_path / combo.context_dir)

@@ -9,6 +9,7 @@
 //! over an empty workspace.
 //! [`infer`] gives the Nx plugin the targets of a generated context from its manifest.
 
+pub mod aggregates;
 pub mod apply;
 pub mod diff;
 pub mod error;
@@ -176,6 +177,8 @@ pub fn generate_in(
             let merged = previous.edited_by(options);
             let valid = validate::domain(&merged)
                 .map_err(|problems| Failure::Invalid(previous.blame(problems, options)))?;
+            aggregates::check(&valid, &previous.more_aggregates)
+                .map_err(|problems| Failure::Invalid(previous.blame(problems, options)))?;
             let history = match valid.options.persistence {
                 options::Persistence::Sqlalchemy => {
                     let aggregate = spec::ContextSpec::from_valid(&valid, Vec::new());
@@ -184,7 +187,9 @@ pub fn generate_in(
                 }
                 options::Persistence::Memory => previous.history.clone(),
             };
-            let spec = spec::ContextSpec::from_valid(&valid, history);
+            let mut spec = spec::ContextSpec::from_valid(&valid, history);
+            spec.aggregates
+                .extend(previous.more_aggregates.iter().cloned());
             // Every render reads the spec: the options it stands for, normalised.
             let recorded = spec.options(&valid.options.directory);
             let valid = validate::ValidDomain {
@@ -204,7 +209,7 @@ pub fn generate_in(
             } else {
                 Vec::new()
             };
-            let model = model::DomainModel::new(&valid);
+            let model = model::DomainModel::new(&valid).with_more(&valid, &spec.aggregates[1..]);
             let root = model.root.clone();
             let mut tree = render_context(generator, model)?;
             for revision in revisions {
@@ -234,23 +239,25 @@ pub fn generate_in(
 
 /// Renders the context's templates (`templates/domain/`) over the context's view and the
 /// per-aggregate templates (`templates/aggregate/`) once for each aggregate, over its view. The
-/// model is dropped once the views' data is made, and an aggregate view that is the context's own
-/// (a context holds one aggregate) renders from the context's data: at 1,000 fields each is
-/// megabytes (issue 15).
+/// model is dropped once the views' data is made, and the view of a context's only aggregate (the
+/// same keys with the same values as the context's) renders from the context's data: at 1,000
+/// fields each is megabytes (issue 15).
 fn render_context(generator: Generator, model: model::DomainModel) -> Result<tree::Tree, Error> {
     let (features, root) = (model.features(), model.root.clone());
     let context = render::to_data(generator.name(), &model)?;
-    let aggregates = model
-        .aggregate_views()
-        .iter()
-        .map(|view| {
-            if std::ptr::eq(*view, &raw const model) {
-                Ok(None)
-            } else {
-                render::to_data(model::AGGREGATE_TEMPLATES, view).map(Some)
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let aggregates = if model.many_aggregates {
+        model
+            .aggregate_views()
+            .map_err(|source| Error::Render {
+                template: model::AGGREGATE_TEMPLATES.to_owned(),
+                message: source.to_string(),
+            })?
+            .iter()
+            .map(|view| render::to_data(model::AGGREGATE_TEMPLATES, view).map(Some))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        vec![None]
+    };
     drop(model);
     let mut passes = vec![render::Pass {
         templates: generator.name(),
@@ -383,6 +390,85 @@ mod tests {
             .iter()
             .map(|(path, content)| (path.to_owned(), content.to_owned()))
             .collect()
+    }
+
+    /// issue 11: a stored spec listing several aggregates renders each aggregate's files once,
+    /// wires every aggregate into the unit of work and bootstrap, leaves the other aggregates'
+    /// files as they were, and keeps the aggregates in the spec; a colliding one is refused
+    /// naming its JSON pointer in the spec.
+    #[test]
+    fn a_context_with_several_aggregates() {
+        let spec_path = "libs/shop/python-ddd.spec.json";
+        let options =
+            json!({"name": "shop", "entity": "Order", "persistence": "memory", "api": "none"});
+        let first = generate(Generator::Domain, &options).unwrap();
+        let mut disk = disk_of(&first);
+        let add = |disk: &mut std::collections::BTreeMap<String, String>, aggregate: Value| {
+            let mut spec: Value = serde_json::from_str(&disk[spec_path]).unwrap();
+            spec["aggregates"].as_array_mut().unwrap().push(aggregate);
+            disk.insert(spec_path.to_owned(), spec.to_string());
+        };
+        add(
+            &mut disk,
+            json!({"name": "Customer", "fields": [{"name": "email", "type": "email"}]}),
+        );
+        let second = generate_in(Generator::Domain, &json!({"name": "shop"}), &disk).unwrap();
+        let file = |path: &str| {
+            second
+                .tree
+                .get(&format!("libs/shop/{path}"))
+                .map(str::to_owned)
+        };
+        for path in [
+            "domain/shop_domain/entities/customer.py",
+            "domain/shop_domain/events/customer_created.py",
+            "application/shop_application/use_cases/create_customer.py",
+            "application/tests/unit/test_create_customer_usecase.py",
+            "infrastructure/shop_infrastructure/adapters/in_memory/in_memory_customer_repo.py",
+        ] {
+            assert!(file(path).is_some(), "{path}");
+        }
+        let uow =
+            file("infrastructure/shop_infrastructure/adapters/in_memory/in_memory_uow.py").unwrap();
+        for expected in [
+            "def orders(self) -> InMemoryOrderRepository:",
+            "def customers(self) -> InMemoryCustomerRepository:",
+            "customers_store: dict[CustomerId, Customer] | None = None,",
+            "self._customers = InMemoryCustomerRepository(self.customers_store)",
+        ] {
+            assert!(uow.contains(expected), "{expected}\n{uow}");
+        }
+        let port = file("application/shop_application/ports/unit_of_work.py").unwrap();
+        assert!(
+            port.contains("def customers(self) -> CustomerRepository:"),
+            "{port}"
+        );
+        let order = "libs/shop/domain/shop_domain/entities/order.py";
+        assert_eq!(first.tree.get(order), second.tree.get(order));
+        let stored =
+            spec::ContextSpec::parse(spec_path, second.tree.get(spec_path).unwrap()).unwrap();
+        let names: Vec<&str> = stored.aggregates.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Order", "Customer"]);
+
+        let mut disk = disk_of(&second);
+        add(
+            &mut disk,
+            json!({"name": "OrderLine", "fields": [{"name": "sku", "type": "str"}]}),
+        );
+        let Err(Failure::Invalid(problems)) =
+            generate_in(Generator::Domain, &json!({"name": "shop"}), &disk)
+        else {
+            panic!("a colliding aggregate was accepted");
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "/aggregates/2");
+        assert!(
+            problems[0]
+                .message
+                .starts_with("aggregate `OrderLine` (aggregate 0 is `Order`): its module names start with `order_`"),
+            "{}",
+            problems[0].message
+        );
     }
 
     const VERSIONS: &str = "libs/orders/infrastructure/orders_infrastructure/migrations/versions";

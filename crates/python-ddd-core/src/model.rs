@@ -66,6 +66,90 @@ pub struct DomainModel {
     pub uses: Uses,
     /// The `fields` spec as given (or the default), for docs.
     pub fields_spec: String,
+    /// Every aggregate of the context (the root is the one the top-level `entity*` name), sorted
+    /// by `entity_snake`: what context-level files (unit of work, bootstrap, fixtures) loop over,
+    /// in the order ruff sorts the imports of their modules (`validate` refuses names where that
+    /// order would differ).
+    pub aggregates: Vec<AggregateView>,
+    /// The aggregates other than the root, in the same order.
+    pub more_aggregates: Vec<AggregateView>,
+    /// The context has more than one aggregate.
+    pub many_aggregates: bool,
+    /// Which field kinds occur in any aggregate (for files that import for every aggregate).
+    pub all_uses: Uses,
+    /// The root aggregate's [`AggregateView::store_attr`], so the per-aggregate templates render
+    /// the root's files from the context's view as they do from its own.
+    pub store_attr: &'static str,
+}
+
+/// One aggregate's part of the view: its names, fields and table names. The per-aggregate
+/// templates see the context's view with these keys replaced by their aggregate's.
+#[derive(Debug, Clone, Serialize)]
+#[allow(clippy::struct_excessive_bools)] // flags are what `{{#if}}` reads
+pub struct AggregateView {
+    /// The context's aggregate root (the one `--entity` / `--fields` edit).
+    pub root: bool,
+    /// The in-memory unit of work's attribute holding this aggregate's dict: `store` for the
+    /// root (as before contexts had several aggregates), `<entity_plural_snake>_store` otherwise.
+    pub store_attr: String,
+    /// The context's package names and adapter flags, so a `{{#each aggregates}}` block and the
+    /// shared partials it calls read them as they do at the top level.
+    pub domain_pkg: String,
+    pub application_pkg: String,
+    pub infrastructure_pkg: String,
+    pub api_pkg: String,
+    pub sqlalchemy: bool,
+    pub kafka: bool,
+    pub fastapi: bool,
+    pub entity: String,
+    pub entity_snake: String,
+    pub entity_kebab: String,
+    pub entity_upper: String,
+    pub entity_title: String,
+    pub entity_plural_snake: String,
+    pub entity_plural_kebab: String,
+    pub entity_plural_pascal: String,
+    pub fields: Vec<Field>,
+    pub sql: SqlNames,
+    pub enums: Vec<EnumModel>,
+    pub enum_classes_sorted: Vec<String>,
+    pub uses: Uses,
+    pub fields_spec: String,
+}
+
+impl AggregateView {
+    /// The aggregate-level part of a model built for that aggregate.
+    fn of(model: &DomainModel, root: bool) -> Self {
+        Self {
+            root,
+            store_attr: if root {
+                "store".to_owned()
+            } else {
+                format!("{}_store", model.entity_plural_snake)
+            },
+            domain_pkg: model.domain_pkg.clone(),
+            application_pkg: model.application_pkg.clone(),
+            infrastructure_pkg: model.infrastructure_pkg.clone(),
+            api_pkg: model.api_pkg.clone(),
+            sqlalchemy: model.sqlalchemy,
+            kafka: model.kafka,
+            fastapi: model.fastapi,
+            entity: model.entity.clone(),
+            entity_snake: model.entity_snake.clone(),
+            entity_kebab: model.entity_kebab.clone(),
+            entity_upper: model.entity_upper.clone(),
+            entity_title: model.entity_title.clone(),
+            entity_plural_snake: model.entity_plural_snake.clone(),
+            entity_plural_kebab: model.entity_plural_kebab.clone(),
+            entity_plural_pascal: model.entity_plural_pascal.clone(),
+            fields: model.fields.clone(),
+            sql: model.sql.clone(),
+            enums: model.enums.clone(),
+            enum_classes_sorted: model.enum_classes_sorted.clone(),
+            uses: model.uses.clone(),
+            fields_spec: model.fields_spec.clone(),
+        }
+    }
 }
 
 /// The table's constraint names, given in full (the metadata's naming convention passes them
@@ -126,6 +210,31 @@ pub struct Uses {
     pub optional_money: bool,
     /// Some field's Python attribute differs from its name (`from` → `from_`): HTTP schemas alias it.
     pub alias: bool,
+}
+
+impl Uses {
+    /// Some field of either has the kind.
+    fn union(&self, other: &Self) -> Self {
+        Self {
+            str: self.str || other.str,
+            int: self.int || other.int,
+            bool: self.bool || other.bool,
+            decimal: self.decimal || other.decimal,
+            datetime: self.datetime || other.datetime,
+            date: self.date || other.date,
+            uuid: self.uuid || other.uuid,
+            email: self.email || other.email,
+            money: self.money || other.money,
+            enum_: self.enum_ || other.enum_,
+            optional: self.optional || other.optional,
+            required: self.required || other.required,
+            required_str: self.required_str || other.required_str,
+            optional_str: self.optional_str || other.optional_str,
+            optional_email: self.optional_email || other.optional_email,
+            optional_money: self.optional_money || other.optional_money,
+            alias: self.alias || other.alias,
+        }
+    }
 }
 
 impl DomainModel {
@@ -265,14 +374,62 @@ impl DomainModel {
                 .clone()
                 .unwrap_or_else(|| crate::fields::DEFAULT_FIELDS.to_owned()),
             name,
+            aggregates: Vec::new(),
+            more_aggregates: Vec::new(),
+            many_aggregates: false,
+            all_uses: Uses::default(),
+            store_attr: "store",
         }
+        .with_root_view()
+    }
+
+    fn with_root_view(mut self) -> Self {
+        self.aggregates = vec![AggregateView::of(&self, true)];
+        self.all_uses = self.uses.clone();
+        self
+    }
+
+    /// The model of a context with more aggregates than its root (the spec's `aggregates` after
+    /// the first, already validated): each gets its view, in spec order after the root.
+    #[must_use]
+    pub fn with_more(mut self, valid: &ValidDomain, more: &[crate::spec::AggregateSpec]) -> Self {
+        for aggregate in more {
+            let model = Self::new(&ValidDomain {
+                options: valid.options.clone(),
+                entity: aggregate.name.clone(),
+                fields: aggregate.field_specs(),
+            });
+            let mut view = AggregateView::of(&model, false);
+            view.fields_spec = aggregate.fields_option();
+            self.all_uses = self.all_uses.union(&view.uses);
+            self.more_aggregates.push(view.clone());
+            self.aggregates.push(view);
+        }
+        self.aggregates
+            .sort_by(|a, b| a.entity_snake.cmp(&b.entity_snake));
+        self.more_aggregates
+            .sort_by(|a, b| a.entity_snake.cmp(&b.entity_snake));
+        self.many_aggregates = self.aggregates.len() > 1;
+        self
     }
 
     /// The views the per-aggregate templates ([`AGGREGATE_TEMPLATES`]) render over, one per
-    /// aggregate. A context holds one aggregate, whose names are the context view's `entity_*`,
-    /// so its view is the context's.
-    pub fn aggregate_views(&self) -> Vec<&Self> {
-        vec![self]
+    /// aggregate: the context's view with the aggregate's keys (names, fields, table names)
+    /// replaced by that aggregate's. The root aggregate's view is the context's.
+    pub fn aggregate_views(&self) -> Result<Vec<serde_json::Value>, serde_json::Error> {
+        let context = serde_json::to_value(self)?;
+        self.aggregates
+            .iter()
+            .map(|aggregate| {
+                let mut view = context.clone();
+                if let (Some(view), serde_json::Value::Object(own)) =
+                    (view.as_object_mut(), serde_json::to_value(aggregate)?)
+                {
+                    view.extend(own);
+                }
+                Ok(view)
+            })
+            .collect()
     }
 
     /// The template feature folders this model renders (see `docs/dev/architecture.md`).

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::manifest::{self, Manifest};
 use crate::options::Persistence;
 use crate::plan::{self, Source};
-use crate::spec::{self, ContextSpec, Revision};
+use crate::spec::{self, AggregateSpec, ContextSpec, Revision};
 use crate::validate::{self, Problem};
 use crate::{Failure, history};
 
@@ -22,6 +22,9 @@ pub struct Previous<'a> {
     base: Map<String, Value>,
     /// The migrations written so far.
     pub history: Vec<Revision>,
+    /// The stored spec's aggregates after the root: options edit only the root, so these are
+    /// carried as the spec states them.
+    pub more_aggregates: Vec<AggregateSpec>,
     manifest: Option<Manifest>,
 }
 
@@ -37,6 +40,7 @@ impl<'a> Previous<'a> {
             spec_path: None,
             base: Map::new(),
             history: Vec::new(),
+            more_aggregates: Vec::new(),
             manifest,
         };
         if let Some(text) = source.read(&spec_path)? {
@@ -44,6 +48,7 @@ impl<'a> Previous<'a> {
                 ContextSpec::parse(&spec_path, &text).map_err(|p| Failure::Invalid(vec![p]))?;
             previous.base = stored.base_options();
             previous.history = stored.migrations;
+            previous.more_aggregates = stored.aggregates.into_iter().skip(1).collect();
             previous.spec_path = Some(spec_path);
         } else if let Some(recorded) = previous.recorded_options() {
             // Generated before specs existed: the manifest's options are the spec, and its

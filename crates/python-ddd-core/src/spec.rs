@@ -70,8 +70,9 @@ pub struct ContextSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
 
-    /// The aggregates (one for now: the aggregate root the context is about).
-    #[schemars(length(min = 1, max = 1))]
+    /// The aggregates, the context's aggregate root first (the one `entity` and `fields` edit).
+    /// More than one needs `persistence: memory`, `eventBus: memory` and `api: none` for now.
+    #[schemars(length(min = 1))]
     pub aggregates: Vec<AggregateSpec>,
 
     /// The database migrations written so far, oldest first, each with the tables as it leaves
@@ -206,7 +207,7 @@ impl ContextSpec {
         }
     }
 
-    /// The aggregate root (the only aggregate, for now).
+    /// The context's aggregate root: the first aggregate.
     pub fn root_aggregate(&self) -> &AggregateSpec {
         &self.aggregates[0]
     }
@@ -258,13 +259,10 @@ impl ContextSpec {
                 ),
             ));
         }
-        if spec.aggregates.len() != 1 {
+        if spec.aggregates.is_empty() {
             return Err(Problem::new(
                 "",
-                format!(
-                    "the context spec `{path}` lists {} aggregates; this python-ddd generates exactly one",
-                    spec.aggregates.len()
-                ),
+                format!("the context spec `{path}` lists no aggregate; list at least one"),
             ));
         }
         Ok(spec)
