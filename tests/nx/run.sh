@@ -79,22 +79,9 @@ fi
 
 (( e2e )) || exit 0
 
-# uv, pinned, from PyPI through pip: only the `uv` executable goes on PATH (not the helper venv's python, which
-# uv would otherwise pick as the projects' interpreter).
+# uv, pinned (tests/support/ensure-uv.sh: only the `uv` executable goes on PATH).
 ensure_uv() {
-  local dir="$cache/tools-uv-$UV_VERSION"
-  exec 8>"$cache/tools-uv.lock"; flock 8
-  if [[ ! -f "$dir/.complete" ]]; then
-    log "installing uv $UV_VERSION from PyPI into $dir"
-    rm -rf "$dir"
-    python3 -m venv "$dir"
-    PIP_DISABLE_PIP_VERSION_CHECK=1 "$dir/bin/pip" install -q "uv==$UV_VERSION" >&2
-    touch "$dir/.complete"
-  fi
-  exec 8>&-
-  mkdir -p "$dir/path"
-  ln -sf "$dir/bin/uv" "$dir/path/uv"
-  printf '%s\n' "$dir/path"
+  "$repo/tests/support/ensure-uv.sh" "$UV_VERSION" | tail -n 1
 }
 
 ensure_pnpm() {
