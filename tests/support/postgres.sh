@@ -19,8 +19,9 @@ port_file="$state_dir/port"
 role=python_ddd
 default_db=python_ddd
 
-log() { printf 'postgres.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+service=postgres.sh
+# shellcheck source=tests/support/service.sh
+source "$(dirname "${BASH_SOURCE[0]}")/service.sh"
 
 pg_bin() {
     local dir
@@ -33,20 +34,12 @@ pg_bin() {
 }
 
 ensure_installed() {
-    if pg_bin >/dev/null; then
-        return 0
+    if [[ "$(id -u)" == 0 ]] && ! pg_bin >/dev/null; then
+        # We make our own throwaway cluster: keep the package from creating (and starting) a default one.
+        mkdir -p /etc/postgresql-common
+        [[ -f /etc/postgresql-common/createcluster.conf ]] || echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf
     fi
-    if [[ "$(id -u)" != 0 ]]; then
-        die "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) and installing it needs root: apt-get install -y postgresql"
-    fi
-    log "PostgreSQL is missing: installing Debian's postgresql"
-    export DEBIAN_FRONTEND=noninteractive
-    # We make our own throwaway cluster: keep the package from creating (and starting) a default one.
-    mkdir -p /etc/postgresql-common
-    [[ -f /etc/postgresql-common/createcluster.conf ]] || echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf
-    apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends postgresql >&2
-    pg_bin >/dev/null || die "apt-get installed postgresql but /usr/lib/postgresql/*/bin/initdb is still missing"
+    install_from_debian postgresql pg_bin >/dev/null
 }
 
 # Runs a command as the postgres user (root may not run initdb or the server), or as ourselves when not root.
@@ -60,11 +53,6 @@ as_postgres() {
     else
         "$@"
     fi
-}
-
-port_in_use() {
-    # bash's /dev/tcp: a successful connect means something listens there.
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 current_port() {
@@ -103,16 +91,7 @@ cmd_start() {
     fi
     rm -rf "$data_dir"
     mkdir -p "$state_dir"
-    if [[ -n "${PYTHON_DDD_PG_PORT:-}" ]]; then
-        port="$PYTHON_DDD_PG_PORT"
-        ! port_in_use "$port" || die "port $port (PYTHON_DDD_PG_PORT) is already in use"
-    else
-        port=55432
-        while port_in_use "$port"; do
-            port=$((port + 1))
-            ((port < 55532)) || die "no free port in 55432..55531"
-        done
-    fi
+    port="$(free_port 55432 "${PYTHON_DDD_PG_PORT:-}" PYTHON_DDD_PG_PORT)"
     printf '%s\n' "$port" >"$port_file"
     [[ "$(id -u)" != 0 ]] || chown postgres: "$state_dir"
     chmod 700 "$state_dir"

@@ -17,35 +17,13 @@ set -euo pipefail
 state_dir="${PYTHON_DDD_RABBITMQ_DIR:-/tmp/python-ddd-rabbitmq-${UID:-0}}"
 bin_dir=/usr/lib/rabbitmq/bin
 
-log() { printf 'rabbitmq.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+service=rabbitmq.sh
+# shellcheck source=tests/support/service.sh
+source "$(dirname "${BASH_SOURCE[0]}")/service.sh"
 
 ensure_installed() {
-    [[ -x "$bin_dir/rabbitmq-server" ]] && return 0
-    if [[ "$(id -u)" != 0 ]]; then
-        die "RabbitMQ is not installed ($bin_dir/rabbitmq-server) and installing it needs root: apt-get install -y rabbitmq-server"
-    fi
-    log "RabbitMQ is missing: installing Debian's rabbitmq-server"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends rabbitmq-server >&2
-    [[ -x "$bin_dir/rabbitmq-server" ]] || die "apt-get installed rabbitmq-server but $bin_dir/rabbitmq-server is still missing"
     # The package starts the system broker where an init system runs; ours is separate and does not need it.
-}
-
-port_in_use() {
-    # bash's /dev/tcp: a successful connect means something listens there.
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-free_port_from() {
-    local port="$1" last=$(($1 + 200))
-    while port_in_use "$port" || [[ " ${taken[*]:-} " == *" $port "* ]]; do
-        port=$((port + 1))
-        ((port < last)) || die "no free port in $1..$last"
-    done
-    taken+=("$port")
-    printf '%s\n' "$port"
+    install_from_debian rabbitmq-server test -x "$bin_dir/rabbitmq-server"
 }
 
 read_state() {
@@ -90,11 +68,11 @@ cmd_start() {
     mkdir -p "$state_dir/mnesia" "$state_dir/log"
     chmod 700 "$state_dir"
     local taken=()
-    amqp_port="${PYTHON_DDD_RABBITMQ_PORT:-$(free_port_from 56720)}"
-    ! port_in_use "$amqp_port" || die "port $amqp_port is already in use"
+    amqp_port="$(free_port 56720 "${PYTHON_DDD_RABBITMQ_PORT:-}" PYTHON_DDD_RABBITMQ_PORT)"
     taken+=("$amqp_port")
-    dist_port="$(free_port_from 56920)"
-    epmd_port="$(free_port_from 56820)"
+    dist_port="$(free_port 56920)"
+    taken+=("$dist_port")
+    epmd_port="$(free_port 56820)"
     node="python-ddd-$$@localhost"
     printf 'amqp_port=%s\ndist_port=%s\nepmd_port=%s\nnode=%s\n' "$amqp_port" "$dist_port" "$epmd_port" "$node" >"$state_dir/env"
     # The erlang cookie, created here rather than by erlang in a HOME it might share.

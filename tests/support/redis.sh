@@ -15,24 +15,12 @@ state_dir="${PYTHON_DDD_REDIS_DIR:-/tmp/python-ddd-redis-${UID:-0}}"
 port_file="$state_dir/port"
 pid_file="$state_dir/redis.pid"
 
-log() { printf 'redis.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+service=redis.sh
+# shellcheck source=tests/support/service.sh
+source "$(dirname "${BASH_SOURCE[0]}")/service.sh"
 
 ensure_installed() {
-    command -v redis-server >/dev/null && return 0
-    if [[ "$(id -u)" != 0 ]]; then
-        die "redis-server is not installed and installing it needs root: apt-get install -y redis-server"
-    fi
-    log "redis-server is missing: installing Debian's redis-server"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    # policy-rc.d-less containers may try to start the packaged service; we run our own server either way.
-    apt-get install -y -qq --no-install-recommends redis-server >&2
-    command -v redis-server >/dev/null || die "apt-get installed redis-server but it is still not on PATH"
-}
-
-port_in_use() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    install_from_debian redis-server command -v redis-server >/dev/null
 }
 
 current_port() {
@@ -71,16 +59,7 @@ cmd_start() {
     rm -rf "$state_dir"
     mkdir -p "$state_dir"
     chmod 700 "$state_dir"
-    if [[ -n "${PYTHON_DDD_REDIS_PORT:-}" ]]; then
-        port="$PYTHON_DDD_REDIS_PORT"
-        ! port_in_use "$port" || die "port $port (PYTHON_DDD_REDIS_PORT) is already in use"
-    else
-        port=56379
-        while port_in_use "$port"; do
-            port=$((port + 1))
-            ((port < 56479)) || die "no free port in 56379..56478"
-        done
-    fi
+    port="$(free_port 56379 "${PYTHON_DDD_REDIS_PORT:-}" PYTHON_DDD_REDIS_PORT)"
     printf '%s\n' "$port" >"$port_file"
     redis-server --bind 127.0.0.1 --port "$port" --dir "$state_dir" --daemonize yes \
         --pidfile "$pid_file" --logfile "$state_dir/server.log" --save '' --appendonly no \
