@@ -170,10 +170,32 @@ pub fn generate_in(
     options: &Value,
     source: &dyn plan::Source,
 ) -> Result<Generation, Failure> {
+    generate_from(generator, options, source, None)
+}
+
+/// A context spec given as a file (`generate domain <name> --spec FILE`): `path` as the user
+/// named it (messages quote it) and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct SpecFile<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+}
+
+/// [`generate_in`], with the context's model taken from `spec_file` instead of the stored spec
+/// (its migration history stays the context's); the options edit it the same way.
+pub fn generate_from(
+    generator: Generator,
+    options: &Value,
+    source: &dyn plan::Source,
+    spec_file: Option<SpecFile<'_>>,
+) -> Result<Generation, Failure> {
     match generator {
         Generator::Domain => {
             let root = root(generator, options)?;
-            let previous = previous::Previous::read(&root, source)?;
+            let mut previous = previous::Previous::read(&root, source)?;
+            if let Some(file) = spec_file {
+                previous = previous.with_spec_file(file.path, file.text)?;
+            }
             let merged = previous.edited_by(options);
             let valid = validate::domain(&merged)
                 .map_err(|problems| Failure::Invalid(previous.blame(problems, options)))?;

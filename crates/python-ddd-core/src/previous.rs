@@ -64,6 +64,31 @@ impl<'a> Previous<'a> {
         Ok(previous)
     }
 
+    /// The context as the spec file `path` describes it (`generate domain <name> --spec FILE`),
+    /// in place of the stored spec's model. The migrations stay those the context has written:
+    /// the generator writes them, so a file may leave them out or repeat them, never change them.
+    pub fn with_spec_file(mut self, path: &str, text: &str) -> Result<Self, Failure> {
+        let invalid = |message: String| Failure::Invalid(vec![Problem::new("/spec", message)]);
+        let given = ContextSpec::parse(path, text).map_err(|p| invalid(p.message))?;
+        let name = self.root.rsplit('/').next().unwrap_or_default();
+        if given.name != name {
+            return Err(invalid(format!(
+                "the context spec `{path}` describes the context `{}`, not `{name}`; pass `{}` as the name, or change the spec's `name`",
+                given.name, given.name
+            )));
+        }
+        if !given.migrations.is_empty() && given.migrations != self.history {
+            return Err(invalid(format!(
+                "the context spec `{path}` lists migrations that `{}` did not write; leave `migrations` out: the generator writes them",
+                self.root
+            )));
+        }
+        self.base = given.base_options();
+        self.more_aggregates = given.aggregates.into_iter().skip(1).collect();
+        self.spec_path = Some(path.to_owned());
+        Ok(self)
+    }
+
     /// The options a manifest of the `domain` generator recorded, without run flags.
     fn recorded_options(&self) -> Option<Map<String, Value>> {
         let manifest = self.manifest.as_ref()?;

@@ -81,6 +81,11 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "JSON")]
     pub options_json: Option<String>,
 
+    /// A context spec file (`python-ddd.spec.json`'s format) describing the whole context, its
+    /// aggregates included; flags override its values. The context's migrations stay its own.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+
     /// Output format for results (stdout) and errors (stderr).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -136,6 +141,7 @@ pub struct EngineFlags {
     pub format: Option<Format>,
     pub options_file: Option<PathBuf>,
     pub options_json: Option<String>,
+    pub spec: Option<PathBuf>,
 }
 
 /// Splits the generator words into engine flags and an options object.
@@ -189,6 +195,7 @@ pub fn options_from_words(
             }
             "options-file" => flags.options_file = Some(value("a file")?.into()),
             "options-json" => flags.options_json = Some(value("a JSON object")?),
+            "spec" => flags.spec = Some(value("a spec file")?.into()),
             _ => {
                 let camel = camel_case(key.strip_prefix("no-").unwrap_or(key));
                 if boolean_options.contains(&camel.as_str()) {

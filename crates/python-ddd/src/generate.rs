@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use python_ddd_core::apply::Workspace;
 use python_ddd_core::plan::{Action, Plan};
-use python_ddd_core::{Error, Failure, Generator, Problem, schema};
+use python_ddd_core::{Error, Failure, Generator, Problem, SpecFile, schema};
 use serde_json::{Map, Value, json};
 
 use crate::Status;
@@ -23,6 +23,8 @@ struct Invocation {
     /// Show every file's diff in a dry run, creations and deletions too.
     full_diff: bool,
     root: std::path::PathBuf,
+    /// `--spec FILE`: the file as named, and its text.
+    spec: Option<(String, String)>,
 }
 
 /// Reads the arguments: the generator, the options object (file or JSON, then flags on top) and
@@ -71,6 +73,20 @@ fn invocation(args: &GenerateArgs) -> Result<Invocation, Problem> {
     )
     .map_err(|e| problem(format!("{e:#}")))?;
     options.extend(word_options);
+    let spec = match flags.spec.as_ref().or(args.spec.as_ref()) {
+        Some(file) => {
+            let text = read_options_file(file).map_err(|e| problem(format!("{e:#}")))?;
+            // `generate domain --spec FILE` names the context as the file does.
+            if !options.contains_key("name")
+                && let Ok(Value::Object(spec)) = json::parse(&text)
+                && let Some(name @ Value::String(_)) = spec.get("name")
+            {
+                options.insert("name".into(), name.clone());
+            }
+            Some((file.display().to_string(), text))
+        }
+        None => None,
+    };
     let dry_run = args.dry_run || flags.dry_run;
     let full_diff = args.diff || flags.diff;
     if full_diff && !dry_run {
@@ -85,6 +101,7 @@ fn invocation(args: &GenerateArgs) -> Result<Invocation, Problem> {
         dry_run,
         full_diff,
         root: flags.root.unwrap_or_else(|| args.root.clone()),
+        spec,
     })
 }
 
@@ -96,6 +113,7 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         dry_run,
         full_diff,
         root,
+        spec,
     } = match invocation(args) {
         Ok(invocation) => invocation,
         Err(problem) => {
@@ -124,7 +142,8 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
     // `open` nor a dry run's session creates anything: a dry run writes nothing, not even folders
     // (and a session that wrote nothing removes the folders it made).
     let session = workspace.session(&context, dry_run).map(|session| {
-        let generation = python_ddd_core::generate_in(generator, &options, &session);
+        let spec_file = spec.as_ref().map(|(path, text)| SpecFile { path, text });
+        let generation = python_ddd_core::generate_from(generator, &options, &session, spec_file);
         (generation, session)
     });
     let (generation, session) = match session {

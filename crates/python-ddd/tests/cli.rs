@@ -1154,3 +1154,94 @@ fn list_names_every_generator() {
         }])
     );
 }
+
+/// `generate domain --spec FILE` builds a whole context, several aggregates included, from a spec
+/// file: the stored spec then says what the file says, with the command line's options on top, and
+/// a second run from the same file changes nothing.
+#[test]
+fn a_spec_file_builds_the_whole_context() {
+    let test = Test::new();
+    let spec = json!({
+        "version": 1,
+        "name": "shop",
+        "persistence": "memory",
+        "eventBus": "memory",
+        "api": "none",
+        "projectLayout": "single",
+        "aggregates": [
+            {"name": "Order", "fields": [{"name": "total", "type": "money"}]},
+            {"name": "Customer", "fields": [{"name": "email", "type": "email"}]},
+        ],
+    });
+    test.write("shop.json", &spec.to_string());
+    let file = test.root().join("shop.json").display().to_string();
+    let test = test.args([
+        "generate",
+        "domain",
+        "--spec",
+        &file,
+        "--projectLayout",
+        "per-layer",
+    ]);
+    test.run().status(0);
+    let stored: Value = serde_json::from_str(&test.read("libs/shop/python-ddd.spec.json")).unwrap();
+    assert_eq!(stored["aggregates"], spec["aggregates"]);
+    assert_eq!(stored["projectLayout"], "per-layer");
+    let files = test.files();
+    for entity in ["order", "customer"] {
+        let path = format!("libs/shop/domain/shop_domain/entities/{entity}.py");
+        assert!(files.contains(&path), "{path} is missing");
+    }
+    let outcome = test.run().status(0);
+    assert!(
+        outcome.stdout.contains(" 0 created, 0 updated, "),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(test.files(), files);
+}
+
+/// A spec file for another context, one that is not a spec, or one that makes up migrations is
+/// refused naming the file, and nothing is written.
+#[test]
+fn a_spec_file_that_cannot_be_the_context_is_refused() {
+    let spec = |name: &str, extra: Value| {
+        let mut spec = json!({
+            "version": 1, "name": name, "persistence": "sqlalchemy", "eventBus": "memory",
+            "api": "none", "projectLayout": "single",
+            "aggregates": [{"name": "Order", "fields": [{"name": "total", "type": "int"}]}],
+        });
+        spec.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        spec.to_string()
+    };
+    let migrations = json!({"migrations": [{"revision": "0007", "aggregates": []}]});
+    let cases = [
+        (
+            spec("shop", json!({})),
+            "describes the context `shop`, not `orders`; pass `shop` as the name, or change the spec's `name`",
+        ),
+        (
+            r#"{"version": 1, "name": "orders"}"#.to_owned(),
+            "is not valid: missing field `persistence` at line 1 column 32; fix it or restore it from version control",
+        ),
+        (
+            spec("orders", migrations),
+            "lists migrations that `libs/orders` did not write; leave `migrations` out: the generator writes them",
+        ),
+    ];
+    for (text, why) in cases {
+        let test = Test::new();
+        test.write("spec.json", &text);
+        let file = test.root().join("spec.json").display().to_string();
+        let test = test.args(["generate", "domain", "orders", "--spec", &file]);
+        test.run().status(2).stdout("").stderr(&format!(
+            "error: invalid options (1):
+  - `spec`: the context spec `{file}` {why}
+Nothing was written. `python-ddd schema <generator>` lists every option.
+"
+        ));
+        assert_eq!(test.files(), ["spec.json"]);
+    }
+}
