@@ -109,6 +109,8 @@ pub struct AggregateView {
     pub entity_plural_snake: String,
     pub entity_plural_kebab: String,
     pub entity_plural_pascal: String,
+    /// Empty for the root, whose fields are the context's (`@root.fields`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
     pub sql: SqlNames,
     pub enums: Vec<EnumModel>,
@@ -384,7 +386,12 @@ impl DomainModel {
     }
 
     fn with_root_view(mut self) -> Self {
-        self.aggregates = vec![AggregateView::of(&self, true)];
+        let mut root = AggregateView::of(&self, true);
+        // The root's fields are the context's own (`@root.fields`): not copied into its view, which
+        // at 1,000 fields doubled the render data (issue 15's peak RSS). An aggregate's own view
+        // starts from the context's, so the root's still has them.
+        root.fields = Vec::new();
+        self.aggregates = vec![root];
         self.all_uses = self.uses.clone();
         self
     }
