@@ -66,8 +66,9 @@ venv="$PYTHON_DDD_VENV"
 # --- schemathesis' own venv -------------------------------------------------------------------------------------
 requirements="$repo/tests/fuzz/requirements.txt"
 py_version="$(python3 -c 'import sys; print(sys.implementation.name, *sys.version_info[:3])')"
-fuzz_venv="$repo/.cache/fuzz-venv-$( { printf '%s\n' "$py_version"; cat "$requirements"; } | sha256sum | cut -c1-16)"
 mkdir -p "$repo/.cache"
+# Resolved physically (see tests/support/ensure-venv.sh): the venv's scripts carry this path.
+fuzz_venv="$(cd "$repo/.cache" && pwd -P)/fuzz-venv-$( { printf '%s\n' "$py_version"; cat "$requirements"; } | sha256sum | cut -c1-16)"
 exec 9>"$fuzz_venv.lock"
 flock 9
 if [[ ! -e "$fuzz_venv/.complete" ]]; then

@@ -8,7 +8,9 @@ set -euo pipefail
 
 version="${1:-0.13.9}"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cache="$repo/.cache"
+# Resolved physically (see ensure-venv.sh): the venv's scripts carry this path.
+mkdir -p "$repo/.cache"
+cache="$(cd "$repo/.cache" && pwd -P)"
 dir="$cache/tools-uv-$version"
 mkdir -p "$cache"
 exec 8>"$cache/tools-uv.lock"

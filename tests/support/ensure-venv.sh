@@ -17,7 +17,10 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cache="$repo/.cache"
+# Resolved physically: a venv bakes its path into its scripts' shebangs, and `.cache` may be a symlink from a
+# worktree that is deleted later; the real path stays valid for every checkout sharing the cache.
+mkdir -p "$repo/.cache"
+cache="$(cd "$repo/.cache" && pwd -P)"
 python="${PYTHON:-python3}"
 log() { printf 'ensure-venv: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
