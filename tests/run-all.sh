@@ -38,6 +38,7 @@ skipped=()
 timings=()
 run_started=$SECONDS
 current=""
+services=()
 
 summary_table() {
     local t
@@ -48,15 +49,11 @@ summary_table() {
 
 on_exit() {
     local code=$?
-    if [[ -n "${pg_dir:-}" ]]; then
-        PYTHON_DDD_PG_DIR="$pg_dir" tests/support/postgres.sh stop >/dev/null 2>&1 || true
-    fi
-    if [[ -n "${redis_dir:-}" ]]; then
-        PYTHON_DDD_REDIS_DIR="$redis_dir" tests/support/redis.sh stop >/dev/null 2>&1 || true
-    fi
-    if [[ -n "${rabbitmq_dir:-}" ]]; then
-        PYTHON_DDD_RABBITMQ_DIR="$rabbitmq_dir" tests/support/rabbitmq.sh stop >/dev/null 2>&1 || true
-    fi
+    local service
+    for service in "${services[@]}"; do
+        # shellcheck disable=SC2086 # the entry is `name DIR_VAR dir`, split into arguments
+        stop_service $service
+    done
     if ((code != 0)); then
         echo
         summary_table
@@ -141,30 +138,28 @@ do_venv() {
     echo
 }
 
-do_postgres() {
-    pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/python-ddd-pg.XXXXXX")"
-    export PYTHON_DDD_PG_DIR="$pg_dir"
-    TEST_DATABASE_URL="$(tests/support/postgres.sh start | tail -n 1)"
-    export TEST_DATABASE_URL
-    echo "PostgreSQL: $TEST_DATABASE_URL"
+# Throwaway servers (tests/support/<name>.sh) for the generated projects' tests, each in its own temporary folder,
+# which the script and the matrix harness find through DIR_VAR; the URL (the script's last line) is exported as
+# URL_VAR for the generated tests when given. Each started server (`services`, set up top) is stopped on exit.
+start_service() {
+    local name="$1" dir_var="$2" url_var="${3:-}" dir url
+    dir="$(mktemp -d "${TMPDIR:-/tmp}/python-ddd-$name.XXXXXX")"
+    export "$dir_var=$dir"
+    services+=("$name $dir_var $dir")
+    url="$("tests/support/$name.sh" start | tail -n 1)"
+    [[ -z "$url_var" ]] || export "$url_var=$url"
+    echo "$name: $url"
+}
+stop_service() {
+    local name="$1" dir_var="$2" dir="$3"
+    env "$dir_var=$dir" "tests/support/$name.sh" stop >/dev/null 2>&1 || true
 }
 
-# A throwaway Redis for the `cache: redis` combinations' cache contract tests (the matrix gives each its own database).
-do_redis() {
-    redis_dir="$(mktemp -d "${TMPDIR:-/tmp}/python-ddd-redis.XXXXXX")"
-    export PYTHON_DDD_REDIS_DIR="$redis_dir"
-    TEST_REDIS_URL="$(tests/support/redis.sh start | tail -n 1)"
-    export TEST_REDIS_URL
-    echo "Redis: $TEST_REDIS_URL"
-}
-
-# A throwaway RabbitMQ broker for the matrix's `eventBus: rabbitmq` combinations (their tests run against it, through
-# TEST_AMQP_URL); the harness finds it through PYTHON_DDD_RABBITMQ_DIR. Stopped on exit.
-do_rabbitmq() {
-    rabbitmq_dir="$(mktemp -d "${TMPDIR:-/tmp}/python-ddd-rabbitmq.XXXXXX")"
-    export PYTHON_DDD_RABBITMQ_DIR="$rabbitmq_dir"
-    echo "RabbitMQ: $(tests/support/rabbitmq.sh start | tail -n 1)"
-}
+do_postgres() { start_service postgres PYTHON_DDD_PG_DIR TEST_DATABASE_URL; }
+# The `cache: redis` combinations' cache contract tests (the matrix gives each its own database).
+do_redis() { start_service redis PYTHON_DDD_REDIS_DIR TEST_REDIS_URL; }
+# The `eventBus: rabbitmq` combinations' tests; the harness reads the broker's URL from the script with the folder.
+do_rabbitmq() { start_service rabbitmq PYTHON_DDD_RABBITMQ_DIR; }
 
 do_matrix() {
     local args=()
