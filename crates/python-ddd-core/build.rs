@@ -1,5 +1,5 @@
 //! Parses every `templates/**/*.hbs` when the crate is built and writes them, with their path
-//! templates, as static trees to `$OUT_DIR/templates.rs` (included by `src/render.rs`). A template
+//! templates, as static trees to `$OUT_DIR/templates.rs` (included by `src/engine/render.rs`). A template
 //! that does not parse, uses a construct outside the supported handlebars subset, or names a
 //! partial that does not exist fails the build with its path, line and column.
 //!
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 // The parser is shared with the crate (which uses it in tests); the build uses only part of it.
 #[allow(dead_code)]
-#[path = "src/hbs/syntax.rs"]
+#[path = "src/engine/hbs/syntax.rs"]
 mod syntax;
 
 use syntax::{Element, Param, PathExpr, PathKind, Pos};
@@ -36,7 +36,7 @@ fn main() -> Result<(), BuildError> {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let templates = manifest_dir.join("../../templates");
     println!("cargo:rerun-if-changed={}", templates.display());
-    println!("cargo:rerun-if-changed=src/hbs/syntax.rs");
+    println!("cargo:rerun-if-changed=src/engine/hbs/syntax.rs");
 
     let mut files = Vec::new();
     list_templates(&templates, &templates, &mut files)?;

@@ -1,7 +1,12 @@
-//! python-ddd's engine. The pipeline, one module per stage:
+//! python-ddd's core. The pipeline, one module per stage:
 //!
 //! stored [`spec`] + options → [`validate`] → [`spec`] (+ [`history`]) → [`model`] → [`render`] →
 //! [`tree`] → [`plan`] (+ [`merge`]) → [`apply`] | [`diff`]
+//!
+//! The modules live in three folders, each importing only the ones below it: [`view`] (what
+//! templates see) → [`spec`] (the context spec and its checks) → [`engine`] (render, tree, plan,
+//! apply: generic, naming no generator). The crate root re-exports every module under its path
+//! from before the folders (`crate::plan`, `python_ddd_core::model`).
 //!
 //! [`generate_in`] reads the context's stored spec from a [`plan::Source`] (the disk, or the files
 //! an Nx tree holds), lets the options edit it, and renders the tree (spec and manifest included);
@@ -9,37 +14,30 @@
 //! over an empty workspace.
 //! [`infer`] gives the Nx plugin the targets of a generated context from its manifest.
 
-pub mod aggregates;
-pub mod apply;
-pub mod diff;
-pub mod error;
-pub mod failpoint;
-pub mod fields;
-pub mod hbs;
-pub mod history;
+pub mod engine;
 pub mod infer;
-mod inflect;
-pub mod journal;
-pub mod lock;
-pub mod manifest;
-pub mod merge;
-pub mod model;
-pub mod names;
-pub mod options;
-pub mod paths;
-pub mod plan;
-mod previous;
-pub mod reflow;
-pub mod render;
-mod scan;
-pub mod schema;
-mod schema_check;
 pub mod spec;
-mod stdlib;
 #[cfg(test)]
 mod test_cases;
-pub mod tree;
-pub mod validate;
+pub mod view;
+
+// Every module keeps its path from before the folders, so callers need not know which folder
+// holds it.
+pub use engine::{
+    apply, diff, error, failpoint, hbs, journal, lock, manifest, merge, paths, plan, reflow,
+    render, tree,
+};
+pub(crate) use engine::{scan, schema_check};
+pub use spec::{aggregates, history, names, options, schema, validate};
+pub(crate) use spec::{inflect, previous, stdlib};
+pub use view::model;
+
+/// The field spec ([`spec::fields`]) and the field view ([`view::field`]) under their one former
+/// path, `crate::fields`.
+pub mod fields {
+    pub use crate::spec::fields::*;
+    pub use crate::view::field::*;
+}
 
 use serde_json::Value;
 

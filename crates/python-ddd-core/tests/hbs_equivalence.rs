@@ -1,4 +1,4 @@
-//! The build-time template engine (`src/hbs`) renders what handlebars-rust 6, the engine it
+//! The build-time template engine (`src/engine/hbs`) renders what handlebars-rust 6, the engine it
 //! replaced, renders: the same bytes, or an error from both.
 //!
 //! - `every_template_over_many_models`: every template file and its path, over every option
