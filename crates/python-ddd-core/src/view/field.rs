@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::field_kinds::{Slots, Snippet};
 use crate::names;
 use crate::spec::fields::{FieldSpec, Kind, enum_class, python_attr};
 
@@ -104,8 +105,10 @@ pub struct Field {
 
 impl Field {
     /// Gives a parsed spec its names and snippets; `entity` is the aggregate root's class name.
+    /// What depends on the kind comes from its row ([`Kind::facts`]).
     pub fn new(spec: &FieldSpec, entity: &str) -> Self {
         let kind = spec.kind;
+        let optional = spec.optional;
         let pascal = names::pascal(&spec.name);
         let entity_snake = names::snake(entity);
         let attr = python_attr(&spec.name, &entity_snake);
@@ -123,55 +126,44 @@ impl Field {
             })
             .collect();
         let title = names::title(&spec.name);
-        let py_base_type = match kind {
-            Kind::Str => "str",
-            Kind::Int => "int",
-            Kind::Bool => "bool",
-            Kind::Decimal => "Decimal",
-            Kind::Datetime => "datetime",
-            Kind::Date => "date",
-            Kind::Uuid => "UUID",
-            Kind::Email => "Email",
-            Kind::Money => "Money",
-            Kind::Enum => &enum_class,
-        }
-        .to_owned();
-        let dto_base_type = match kind {
-            Kind::Email => "str".to_owned(),
-            Kind::Money => "MoneyDTO".to_owned(),
-            _ => py_base_type.clone(),
+        let facts = kind.facts();
+        let slots = Slots {
+            name: &spec.name,
+            class: &enum_class,
+            title: &title,
+            values: &enum_values,
         };
+        let fixed = |pattern: &str| slots.fill(pattern, None);
+        // The values snippets read: the DTO (use cases name their input `dto`), the aggregate (or,
+        // in HTTP responses, its DTO), a table row and the HTTP request schema.
+        let dto = Some(("dto", attr.as_str()));
+        let aggregate = Some((entity_snake.as_str(), attr.as_str()));
+        let record = Some(("record", attr.as_str()));
+        let request = Some(("self", attr.as_str()));
+        let snippet = |snippet: Snippet, value| slots.fill(snippet.pick(optional), value);
         let with_none = |ty: &str| {
-            if spec.optional {
+            if optional {
                 format!("{ty} | None")
             } else {
                 ty.to_owned()
             }
         };
-        let (sample, sample_alt, json_sample) = samples(kind, &title, &enum_class, &enum_values);
-        let conversions = conversions(kind, spec.optional, &attr, &entity_snake, &sample);
-        let adapters = adapter_snippets(
-            kind,
-            spec.optional,
-            (&spec.name, &attr),
-            &entity_snake,
-            &enum_class,
-            &enum_values,
-        );
-        let json_py_sample = python_json(&json_sample);
-        let json_py_sample_alt = python_json(&json_alt(kind, &title, &enum_values));
+        let py_base_type = fixed(facts.py_type);
+        let dto_base_type = fixed(facts.dto_type);
+        let http_base_type = fixed(facts.http_type.pick(optional));
+        let sample = fixed(facts.sample[0]);
+        let json_sample = fixed(facts.json_sample[0]);
+        let json_sample_alt = fixed(facts.json_sample[1]);
         Self {
             name: spec.name.clone(),
             aliased: attr != spec.name,
-            attr,
             check_name: String::new(),
             camel: names::camel(&spec.name),
             kebab: names::kebab(&spec.name),
             upper: names::upper(&spec.name),
-            title,
             kind,
-            optional: spec.optional,
-            required: !spec.optional,
+            optional,
+            required: !optional,
             is_str: kind == Kind::Str,
             is_int: kind == Kind::Int,
             is_bool: kind == Kind::Bool,
@@ -186,235 +178,34 @@ impl Field {
             dto_type: with_none(&dto_base_type),
             py_base_type,
             dto_base_type,
+            sample_alt: fixed(facts.sample[1]),
+            dto_sample: facts.dto_sample.map_or_else(|| sample.clone(), fixed),
+            sample,
+            json_py_sample: python_json(&json_sample),
+            json_py_sample_alt: python_json(&json_sample_alt),
+            json_sample,
+            to_domain: snippet(facts.to_domain, dto),
+            from_domain: snippet(facts.from_domain, aggregate),
+            sa_annotation: match facts.sa_annotation {
+                "" => String::new(),
+                annotation => with_none(annotation),
+            },
+            sa_type: fixed(facts.sa_type),
+            migration_type: fixed(facts.migration_type),
+            to_record: snippet(facts.to_record, aggregate),
+            to_record_amount: snippet(facts.to_record_amount, aggregate),
+            to_record_currency: snippet(facts.to_record_currency, aggregate),
+            from_record: snippet(facts.from_record, record),
+            http_type: with_none(&http_base_type),
+            http_base_type,
+            http_to_dto: snippet(facts.http_to_dto, request),
+            http_from_dto: snippet(facts.http_from_dto, aggregate),
             enum_class,
             enum_values,
-            sample,
-            sample_alt,
-            json_sample,
-            to_domain: conversions.to_domain,
-            from_domain: conversions.from_domain,
-            dto_sample: conversions.dto_sample,
-            sa_annotation: adapters.sa_annotation,
-            sa_type: adapters.sa_type,
-            migration_type: adapters.migration_type,
-            to_record: adapters.to_record,
-            to_record_amount: adapters.to_record_amount,
-            to_record_currency: adapters.to_record_currency,
-            from_record: adapters.from_record,
-            http_base_type: adapters.http_base_type,
-            http_type: adapters.http_type,
-            http_to_dto: adapters.http_to_dto,
-            http_from_dto: adapters.http_from_dto,
-            json_py_sample,
-            json_py_sample_alt,
+            title,
             pascal,
+            attr,
         }
-    }
-}
-
-/// The DTO ↔ domain snippets of a field (see the `Field` members of the same names).
-struct Conversions {
-    to_domain: String,
-    from_domain: String,
-    dto_sample: String,
-}
-
-fn conversions(
-    kind: Kind,
-    optional: bool,
-    python: &str,
-    entity_snake: &str,
-    sample: &str,
-) -> Conversions {
-    let dto_attr = format!("dto.{python}");
-    let entity_attr = format!("{entity_snake}.{python}");
-    // Optional values go through helpers that pass `None` through, so lines stay short.
-    let (to_domain, from_domain) = match (kind, optional) {
-        (Kind::Email, false) => (format!("Email({dto_attr})"), format!("{entity_attr}.value")),
-        (Kind::Email, true) => (
-            format!("Email.parse_optional({dto_attr})"),
-            format!("Email.value_of({entity_attr})"),
-        ),
-        (Kind::Money, false) => (
-            format!("{dto_attr}.to_domain()"),
-            format!("MoneyDTO.from_domain({entity_attr})"),
-        ),
-        (Kind::Money, true) => (
-            format!("MoneyDTO.optional_to_domain({dto_attr})"),
-            format!("MoneyDTO.from_optional({entity_attr})"),
-        ),
-        _ => (dto_attr.clone(), entity_attr.clone()),
-    };
-    let dto_sample = match kind {
-        Kind::Email => sample
-            .trim_start_matches("Email(")
-            .trim_end_matches(')')
-            .to_owned(),
-        Kind::Money => "MoneyDTO(amount=Decimal(\"10.00\"), currency=\"EUR\")".to_owned(),
-        _ => sample.to_owned(),
-    };
-    Conversions {
-        to_domain,
-        from_domain,
-        dto_sample,
-    }
-}
-
-/// Snippets of the SQLAlchemy, mapper and HTTP layers (see the `Field` members of the same names).
-struct AdapterSnippets {
-    sa_annotation: String,
-    sa_type: String,
-    migration_type: String,
-    to_record: String,
-    to_record_amount: String,
-    to_record_currency: String,
-    from_record: String,
-    http_base_type: String,
-    http_type: String,
-    http_to_dto: String,
-    http_from_dto: String,
-}
-
-/// Longest e-mail address (RFC 5321 path limit as commonly enforced).
-const EMAIL_LENGTH: usize = 320;
-
-fn adapter_snippets(
-    kind: Kind,
-    optional: bool,
-    (name, python): (&str, &str),
-    entity_snake: &str,
-    enum_class: &str,
-    values: &[EnumValue],
-) -> AdapterSnippets {
-    let none = if optional { " | None" } else { "" };
-    let enum_length = values.iter().map(|v| v.value.len()).max().unwrap_or(1);
-    let (sa_base, sa_type, migration_type) = match kind {
-        Kind::Str => ("str", "sa.Text".to_owned(), "sa.Text()".to_owned()),
-        Kind::Int => (
-            "int",
-            "sa.BigInteger".to_owned(),
-            "sa.BigInteger()".to_owned(),
-        ),
-        Kind::Bool => ("bool", "sa.Boolean".to_owned(), "sa.Boolean()".to_owned()),
-        Kind::Decimal | Kind::Money => (
-            "Decimal",
-            "ExactDecimal".to_owned(),
-            "ExactDecimal()".to_owned(),
-        ),
-        Kind::Datetime => (
-            "datetime",
-            "UtcDateTime".to_owned(),
-            "UtcDateTime()".to_owned(),
-        ),
-        Kind::Date => ("date", "sa.Date".to_owned(), "sa.Date()".to_owned()),
-        Kind::Uuid => ("UUID", "sa.Uuid".to_owned(), "sa.Uuid()".to_owned()),
-        Kind::Email => (
-            "str",
-            format!("sa.String({EMAIL_LENGTH})"),
-            format!("sa.String(length={EMAIL_LENGTH})"),
-        ),
-        Kind::Enum => (
-            "str",
-            format!("sa.String({enum_length})"),
-            format!("sa.String(length={enum_length})"),
-        ),
-    };
-    let sa_annotation = if kind == Kind::Money {
-        String::new()
-    } else {
-        format!("{sa_base}{none}")
-    };
-    let attr = format!("{entity_snake}.{python}");
-    let column = format!("record.{python}");
-    // Optional values go through the mapper's `_or_none(value, convert)` helper.
-    let (to_record, to_record_amount, to_record_currency, from_record) = match kind {
-        Kind::Email | Kind::Enum => {
-            let from = if optional {
-                format!(
-                    "_or_none({column}, {})",
-                    if kind == Kind::Email {
-                        "Email"
-                    } else {
-                        enum_class
-                    }
-                )
-            } else if kind == Kind::Email {
-                format!("Email({column})")
-            } else {
-                format!("{enum_class}({column})")
-            };
-            let to = if optional {
-                format!("_or_none({attr}, str)")
-            } else {
-                format!("{attr}.value")
-            };
-            (to, String::new(), String::new(), from)
-        }
-        Kind::Money => {
-            // The money columns' attributes are `<name>_amount` / `<name>_currency`, never a keyword.
-            let (amount, currency) = (
-                format!("record.{name}_amount"),
-                format!("record.{name}_currency"),
-            );
-            if optional {
-                (
-                    String::new(),
-                    format!("_or_none({attr}, _amount)"),
-                    format!("_or_none({attr}, _currency)"),
-                    format!("_money_or_none({amount}, {currency})"),
-                )
-            } else {
-                (
-                    String::new(),
-                    format!("{attr}.amount"),
-                    format!("{attr}.currency"),
-                    format!("Money({amount}, {currency})"),
-                )
-            }
-        }
-        _ => (attr.clone(), String::new(), String::new(), column.clone()),
-    };
-    // The bounded types of the generated `bounded_types.py`: what they accept, storage keeps exactly.
-    let http_base_type = match kind {
-        Kind::Money => "HttpMoneySchema".to_owned(),
-        // The domain refuses blank required text: the schema says so, so no valid request gets a 422.
-        Kind::Str if optional => "Text".to_owned(),
-        Kind::Str => "NonBlankText".to_owned(),
-        Kind::Email => "EmailText".to_owned(),
-        Kind::Enum => enum_class.to_owned(),
-        Kind::Int => "Int64".to_owned(),
-        Kind::Bool => "Flag".to_owned(),
-        Kind::Decimal => "StoredDecimal".to_owned(),
-        Kind::Datetime => "StoredDatetime".to_owned(),
-        Kind::Date => "StoredDate".to_owned(),
-        Kind::Uuid => "UUID".to_owned(),
-    };
-    let http_type = format!("{http_base_type}{none}");
-    let self_attr = format!("self.{python}");
-    let dto_attr = format!("{entity_snake}.{python}");
-    let (http_to_dto, http_from_dto) = match (kind, optional) {
-        (Kind::Money, false) => (
-            format!("{self_attr}.to_dto()"),
-            format!("HttpMoneySchema.from_dto({dto_attr})"),
-        ),
-        (Kind::Money, true) => (
-            format!("HttpMoneySchema.optional_to_dto({self_attr})"),
-            format!("HttpMoneySchema.from_optional_dto({dto_attr})"),
-        ),
-        _ => (self_attr, dto_attr),
-    };
-    AdapterSnippets {
-        sa_annotation,
-        sa_type,
-        migration_type,
-        to_record,
-        to_record_amount,
-        to_record_currency,
-        from_record,
-        http_base_type,
-        http_type,
-        http_to_dto,
-        http_from_dto,
     }
 }
 
@@ -425,72 +216,6 @@ fn python_json(json: &str) -> String {
         "false" => "False".to_owned(),
         "null" => "None".to_owned(),
         other => other.to_owned(),
-    }
-}
-
-/// The JSON text of `sample_alt`.
-fn json_alt(kind: Kind, title: &str, values: &[EnumValue]) -> String {
-    match kind {
-        Kind::Str => format!("\"{title} 2\""),
-        Kind::Int => "2".to_owned(),
-        Kind::Bool => "false".to_owned(),
-        Kind::Decimal => "\"2.25\"".to_owned(),
-        Kind::Datetime => "\"2024-02-03T04:05:06Z\"".to_owned(),
-        Kind::Date => "\"2024-02-03\"".to_owned(),
-        Kind::Uuid => "\"00000000-0000-4000-8000-000000000002\"".to_owned(),
-        Kind::Email => "\"grace@example.com\"".to_owned(),
-        Kind::Money => "{\"amount\": \"12.50\", \"currency\": \"EUR\"}".to_owned(),
-        Kind::Enum => format!("\"{}\"", values.get(1).unwrap_or(&values[0]).value),
-    }
-}
-
-/// `(sample, sample_alt, json_sample)` for a field.
-fn samples(
-    kind: Kind,
-    title: &str,
-    enum_class: &str,
-    values: &[EnumValue],
-) -> (String, String, String) {
-    let owned = |a: &str, b: &str, j: &str| (a.to_owned(), b.to_owned(), j.to_owned());
-    match kind {
-        Kind::Str => (
-            format!("\"{title} 1\""),
-            format!("\"{title} 2\""),
-            format!("\"{title} 1\""),
-        ),
-        Kind::Int => owned("1", "2", "1"),
-        Kind::Bool => owned("True", "False", "true"),
-        Kind::Decimal => owned("Decimal(\"1.50\")", "Decimal(\"2.25\")", "\"1.50\""),
-        Kind::Datetime => owned(
-            "datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)",
-            "datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)",
-            "\"2024-01-02T03:04:05Z\"",
-        ),
-        Kind::Date => owned("date(2024, 1, 2)", "date(2024, 2, 3)", "\"2024-01-02\""),
-        Kind::Uuid => owned(
-            "UUID(\"00000000-0000-4000-8000-000000000001\")",
-            "UUID(\"00000000-0000-4000-8000-000000000002\")",
-            "\"00000000-0000-4000-8000-000000000001\"",
-        ),
-        Kind::Email => owned(
-            "Email(\"ada@example.com\")",
-            "Email(\"grace@example.com\")",
-            "\"ada@example.com\"",
-        ),
-        Kind::Money => owned(
-            "Money(Decimal(\"10.00\"), \"EUR\")",
-            "Money(Decimal(\"12.50\"), \"EUR\")",
-            "{\"amount\": \"10.00\", \"currency\": \"EUR\"}",
-        ),
-        Kind::Enum => {
-            let first = &values[0];
-            let second = values.get(1).unwrap_or(first);
-            (
-                format!("{enum_class}.{}", first.name),
-                format!("{enum_class}.{}", second.name),
-                format!("\"{}\"", first.value),
-            )
-        }
     }
 }
 
