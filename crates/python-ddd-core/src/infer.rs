@@ -10,8 +10,8 @@
 use serde_json::{Map, Value};
 
 use crate::error::Error;
+use crate::generators::Generator;
 use crate::manifest::{self, Manifest};
-use crate::options::Generator;
 use crate::validate::Problem;
 use crate::{Failure, model, render};
 

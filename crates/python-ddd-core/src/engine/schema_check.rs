@@ -143,7 +143,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::options::Generator;
+    use crate::generators::Generator;
     use crate::schema::schema_value;
 
     fn validator(schema: &Value) -> jsonschema::Validator {

@@ -4,44 +4,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// The generators this binary knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Generator {
-    Domain,
-}
-
-impl Generator {
-    pub const ALL: &[Self] = &[Self::Domain];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Domain => "domain",
-        }
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            Self::Domain => {
-                "A bounded context in hexagonal layers: domain, application, infrastructure and interface, with tests, docs and Nx wiring"
-            }
-        }
-    }
-
-    pub fn aliases(self) -> &'static [&'static str] {
-        match self {
-            Self::Domain => &["d", "ddd"],
-        }
-    }
-
-    /// Finds a generator by name or alias.
-    pub fn find(name: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|g| g.name() == name || g.aliases().contains(&name))
-    }
-}
-
 /// Options of the `domain` generator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -1,4 +1,5 @@
-//! The JSON schema of each generator's options, generated from the Rust types in `options.rs`.
+//! The JSON schema of each generator's options, generated from the Rust types in `options.rs`
+//! (each generator's [`crate::generators::Definition::schema`] names its type).
 //!
 //! Emitted as flat draft-07 (no `$ref`, enums inline) because that is what Nx's validator and
 //! Nx Console's form builder understand. The same text is committed under `schemas/` and copied
@@ -9,14 +10,13 @@ use std::fmt::Write as _;
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
-use crate::options::{DomainOptions, Generator};
+use crate::generators::Generator;
 
 /// The schema as a JSON value.
 pub fn schema_value(generator: Generator) -> Value {
-    let generator_settings = SchemaSettings::draft07().into_generator();
-    let schema = match generator {
-        Generator::Domain => generator_settings.into_root_schema_for::<DomainOptions>(),
-    };
+    let schema = generator
+        .definition()
+        .schema(SchemaSettings::draft07().into_generator());
     flatten_for_nx(schema.to_value())
 }
 

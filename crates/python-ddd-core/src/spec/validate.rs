@@ -11,8 +11,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::fields::{self, FieldSpec};
+use crate::generators::{self, Generator};
 use crate::names;
-use crate::options::{DomainOptions, Generator};
+use crate::options::DomainOptions;
 use crate::reflow;
 use crate::schema;
 use crate::schema_check;
@@ -597,14 +598,13 @@ pub fn check_directory(directory: &str) -> Result<(), String> {
 
 /// Every schema error, each with the pointer of the option it is about.
 fn against_schema(generator: Generator, raw: &Value) -> Vec<Problem> {
-    static DOMAIN_SCHEMA: OnceLock<Value> = OnceLock::new();
-    static DOMAIN_VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    let (schema, validator) = match generator {
-        Generator::Domain => (
-            DOMAIN_SCHEMA.get_or_init(|| schema::schema_value(Generator::Domain)),
-            &DOMAIN_VALIDATOR,
-        ),
-    };
+    // One schema and one compiled validator per registered generator, made on first use.
+    static SCHEMAS: [OnceLock<Value>; generators::COUNT] =
+        [const { OnceLock::new() }; generators::COUNT];
+    static VALIDATORS: [OnceLock<jsonschema::Validator>; generators::COUNT] =
+        [const { OnceLock::new() }; generators::COUNT];
+    let schema = SCHEMAS[generator.index()].get_or_init(|| schema::schema_value(generator));
+    let validator = &VALIDATORS[generator.index()];
     let Some(object) = raw.as_object() else {
         return vec![Problem::new(
             "",
