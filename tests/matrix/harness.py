@@ -136,6 +136,8 @@ class Combo:
     # Issue 11: aggregates after the root, `(Entity, fields option)`, added to the stored spec between a first
     # run and a second one (how a user adds one by editing `python-ddd.spec.json`).
     more_aggregates: tuple[tuple[str, str], ...] = ()
+    # Issue 14: the command-line interface, `argparse` in cli_combos() only.
+    cli: str = "none"
 
     @property
     def id(self) -> str:
@@ -146,6 +148,8 @@ class Combo:
             parts.append(f"fields={self.fields_label}")
         if self.more_aggregates:
             parts.append(f"aggregates={len(self.more_aggregates) + 1}")
+        if self.cli != "none":
+            parts.append(f"cli={self.cli}")
         if self.name != "orders" or self.entity or self.directory:
             parts.append(f"name={self.name}")
         return "-".join(parts)
@@ -168,6 +172,8 @@ class Combo:
         args += ["--api", self.api, "--projectLayout", self.layout]
         if self.cache != "memory":
             args += ["--cache", self.cache]  # only when not the default, so the other combinations stay as they were
+        if self.cli != "none":
+            args += ["--cli", self.cli]
         if self.fields is not None:
             args += ["--fields", self.fields]
         if self.entity:
@@ -283,8 +289,36 @@ def broker_combos() -> list[Combo]:
     ]
 
 
+def cli_combos() -> list[Combo]:
+    """`cli: argparse` (issue 14) beside the product: with every other option in one project per layer (the CLI
+    beside the HTTP app in the interface project), and alone as the interface of a two-aggregate context in one
+    project (the second aggregate's commands under its name; a field named like a Python keyword)."""
+    return [
+        dataclasses.replace(ALL_OPTIONS, layout="per-layer", cli="argparse"),
+        Combo(
+            persistence="memory",
+            event_bus="memory",
+            api="none",
+            cli="argparse",
+            name="shop",
+            entity="Order",
+            fields="title:str,total:money,from:str?",
+            fields_label="orders",
+            more_aggregates=(("Invoice", "number:int,paid:bool,due:date?,state:enum(open|settled)"),),
+        ),
+    ]
+
+
 def all_combos() -> list[Combo]:
-    return option_combos() + redis_combos() + broker_combos() + field_combos() + naming_combos() + [MULTI_AGGREGATE]
+    return (
+        option_combos()
+        + redis_combos()
+        + broker_combos()
+        + cli_combos()
+        + field_combos()
+        + naming_combos()
+        + [MULTI_AGGREGATE]
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

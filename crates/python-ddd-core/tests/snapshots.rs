@@ -83,22 +83,35 @@ fn snapshot_minimal_tree_paths() {
     settings().bind(|| insta::assert_snapshot!("minimal_tree_paths", paths.join("\n")));
 }
 
-/// `eventBus: rabbitmq` with SQLAlchemy (so through the outbox): the files that are new or differ
-/// from the default tree's, whole.
-#[test]
-fn snapshot_rabbitmq_files() {
+/// The files of `options`' tree that are new or differ from the default tree's, whole.
+fn files_against_default(options: &Value) -> String {
     let default = generate(Generator::Domain, &json!({ "name": "orders" })).expect("renders");
-    let options = json!({ "name": "orders", "eventBus": "rabbitmq" });
-    let rabbitmq = generate(Generator::Domain, &options).expect("renders");
+    let changed = generate(Generator::Domain, options).expect("renders");
     let mut text = format!(
         "# python-ddd generate domain with {options}: files new or changed against the default tree\n"
     );
-    for (path, content) in rabbitmq.tree.iter() {
+    for (path, content) in changed.tree.iter() {
         if default.tree.get(path).is_some_and(|same| same == content) {
             continue;
         }
         writeln!(text, "\n======== {path} ========").expect("writing to a String");
         text.push_str(content);
     }
+    text
+}
+
+/// `eventBus: rabbitmq` with SQLAlchemy (so through the outbox): the files that are new or differ
+/// from the default tree's, whole.
+#[test]
+fn snapshot_rabbitmq_files() {
+    let text = files_against_default(&json!({ "name": "orders", "eventBus": "rabbitmq" }));
     settings().bind(|| insta::assert_snapshot!("rabbitmq_files", text));
+}
+
+/// `cli: argparse` beside the default options: the CLI package, its tests, and the project files
+/// that name it.
+#[test]
+fn snapshot_cli_files() {
+    let text = files_against_default(&json!({ "name": "orders", "cli": "argparse" }));
+    settings().bind(|| insta::assert_snapshot!("cli_files", text));
 }

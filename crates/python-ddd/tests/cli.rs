@@ -532,7 +532,7 @@ fn invalid_options_are_all_listed_and_nothing_is_written() {
     ]);
     test.run().status(2).stdout("").stderr(
         "error: invalid options (3):
-  - `colour`: unknown option `colour`; the `domain` generator accepts: name, directory, entity, fields, persistence, eventBus, cache, api, projectLayout, tags, force, conflicts
+  - `colour`: unknown option `colour`; the `domain` generator accepts: name, directory, entity, fields, persistence, eventBus, cache, api, cli, projectLayout, tags, force, conflicts
   - `name`: `Bad-Name` is not a context name: use lowercase letters and digits, words separated by `_` or `-`, starting with a letter (e.g. `order_items` or `order-items`)
   - `persistence`: \"mongo\" is not one of \"sqlalchemy\" or \"memory\"
 Nothing was written. `python-ddd schema <generator>` lists every option.

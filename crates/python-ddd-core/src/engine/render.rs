@@ -106,7 +106,7 @@ pub fn render_passes(features: &[&str], root: &str, passes: &[Pass<'_>]) -> Resu
             let Some((feature, _)) = relative.split_once('/') else {
                 continue;
             };
-            // `per-layer+fastapi` is rendered only when every `+`-joined feature is on.
+            // `per-layer+interface` is rendered only when every `+`-joined feature is on.
             if !feature.split('+').all(|part| features.contains(&part)) {
                 continue;
             }

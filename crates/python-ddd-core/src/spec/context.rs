@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::fields::{self, FieldSpec, Kind};
 use crate::names;
-use crate::options::{Api, Cache, DomainOptions, EventBus, Persistence, ProjectLayout};
+use crate::options::{Api, Cache, Cli, DomainOptions, EventBus, Persistence, ProjectLayout};
 use crate::validate::{self, Problem, ValidDomain};
 
 /// The spec's file name inside the context folder.
@@ -62,6 +62,10 @@ pub struct ContextSpec {
 
     /// The delivery interface.
     pub api: Api,
+
+    /// The command-line interface; left out when there is none.
+    #[serde(default, skip_serializing_if = "Cli::is_none")]
+    pub cli: Cli,
 
     /// How the context is split into Nx projects.
     pub project_layout: ProjectLayout,
@@ -189,6 +193,7 @@ impl ContextSpec {
             event_bus: options.event_bus,
             cache: options.cache,
             api: options.api,
+            cli: options.cli,
             project_layout: options.project_layout,
             tags: options
                 .tags
@@ -227,6 +232,7 @@ impl ContextSpec {
             event_bus: self.event_bus,
             cache: self.cache,
             api: self.api,
+            cli: self.cli,
             project_layout: self.project_layout,
             tags: (!self.tags.is_empty()).then(|| self.tags.join(",")),
             force: false,
@@ -280,6 +286,7 @@ impl ContextSpec {
             ("eventBus", self.event_bus.as_str()),
             ("cache", self.cache.as_str()),
             ("api", self.api.as_str()),
+            ("cli", self.cli.as_str()),
             ("projectLayout", self.project_layout.as_str()),
         ] {
             options.insert(key.into(), Value::String(value.to_owned()));

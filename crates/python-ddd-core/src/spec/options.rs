@@ -70,6 +70,13 @@ pub struct DomainOptions {
     #[serde(default)]
     pub api: Api,
 
+    /// A command-line interface, `python -m <name>_cli` (argparse, no extra dependency): one
+    /// subcommand per use case of the aggregate root (`create`, `get`, `list`, `update`,
+    /// `archive`), the other aggregates' under their name (`invoice create`); JSON out.
+    #[serde(default, skip_serializing_if = "Cli::is_none")]
+    #[schemars(extend("default" = "none"))] // serde's default is not shown once it is skipped
+    pub cli: Cli,
+
     /// One Nx project for the whole context, or one Nx project per layer (tagged `type:<layer>`).
     #[serde(default)]
     pub project_layout: ProjectLayout,
@@ -158,6 +165,16 @@ pub enum Api {
     None,
 }
 
+/// The command-line interface.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(inline)]
+pub enum Cli {
+    #[default]
+    None,
+    Argparse,
+}
+
 /// How the context is split into Nx projects.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -202,6 +219,21 @@ impl Api {
             Self::Fastapi => "fastapi",
             Self::None => "none",
         }
+    }
+}
+
+impl Cli {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Argparse => "argparse",
+        }
+    }
+
+    /// Contexts without a CLI leave it out of manifests and specs (as before the option existed).
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `skip_serializing_if` passes a reference
+    pub fn is_none(&self) -> bool {
+        *self == Self::None
     }
 }
 

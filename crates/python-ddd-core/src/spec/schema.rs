@@ -21,7 +21,14 @@ pub fn schema_value(generator: Generator) -> Value {
 }
 
 /// Options with a default that the stored context spec keeps between runs.
-const SPEC_KEPT: &[&str] = &["persistence", "eventBus", "cache", "api", "projectLayout"];
+const SPEC_KEPT: &[&str] = &[
+    "persistence",
+    "eventBus",
+    "cache",
+    "api",
+    "cli",
+    "projectLayout",
+];
 
 /// Shapes schemars' output for Nx: `Option<T>` becomes plain `T` (an absent option is the null
 /// case; Nx Console renders `["string", "null"]` as an untyped box), doc-comment line breaks become

@@ -720,7 +720,7 @@ mod tests {
             [
                 "`api`: 3 is not of type \"string\"",
                 "`api`: 3 is not one of \"fastapi\" or \"none\"",
-                "`color`: unknown option `color`; the `domain` generator accepts: name, directory, entity, fields, persistence, eventBus, cache, api, projectLayout, tags, force, conflicts",
+                "`color`: unknown option `color`; the `domain` generator accepts: name, directory, entity, fields, persistence, eventBus, cache, api, cli, projectLayout, tags, force, conflicts",
                 "`name`: `Bad-Name` is not a context name: use lowercase letters and digits, words separated by `_` or `-`, starting with a letter (e.g. `order_items` or `order-items`)",
                 "`persistence`: \"mongo\" is not one of \"sqlalchemy\" or \"memory\"",
             ]

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::fields::{EnumValue, Field, Kind};
 use crate::names;
-use crate::options::{Api, Cache, DomainOptions, EventBus, Persistence, ProjectLayout};
+use crate::options::{Api, Cache, Cli, DomainOptions, EventBus, Persistence, ProjectLayout};
 use crate::validate::ValidDomain;
 
 /// The template folder (below `templates/`) of the files rendered once per aggregate; the rest of
@@ -35,6 +35,8 @@ pub struct DomainModel {
     pub application_pkg: String,
     pub infrastructure_pkg: String,
     pub api_pkg: String,
+    /// The CLI's package, `<name>_cli` (`python -m <name>_cli`).
+    pub cli_pkg: String,
     /// The context folder relative to the workspace root: `libs/orders`.
     pub root: String,
     /// From `root` back to the workspace root: `../..`.
@@ -53,6 +55,9 @@ pub struct DomainModel {
     pub rabbitmq: bool,
     pub api: &'static str,
     pub fastapi: bool,
+    pub cli: bool,
+    /// The context has an `interface/` layer: the HTTP app, the CLI or both.
+    pub interface: bool,
     pub project_layout: &'static str,
     pub single_project: bool,
     pub per_layer: bool,
@@ -98,6 +103,7 @@ pub struct AggregateView {
     pub application_pkg: String,
     pub infrastructure_pkg: String,
     pub api_pkg: String,
+    pub cli_pkg: String,
     pub sqlalchemy: bool,
     pub kafka: bool,
     pub fastapi: bool,
@@ -133,6 +139,7 @@ impl AggregateView {
             application_pkg: model.application_pkg.clone(),
             infrastructure_pkg: model.infrastructure_pkg.clone(),
             api_pkg: model.api_pkg.clone(),
+            cli_pkg: model.cli_pkg.clone(),
             sqlalchemy: model.sqlalchemy,
             kafka: model.kafka,
             fastapi: model.fastapi,
@@ -341,6 +348,7 @@ impl DomainModel {
             application_pkg: format!("{name}_application"),
             infrastructure_pkg: format!("{name}_infrastructure"),
             api_pkg: format!("{name}_api"),
+            cli_pkg: format!("{name}_cli"),
             root,
             root_to_workspace,
             directory: options.directory.clone(),
@@ -349,7 +357,12 @@ impl DomainModel {
                 domain: format!("{kebab}-domain"),
                 application: format!("{kebab}-application"),
                 infrastructure: format!("{kebab}-infrastructure"),
-                interface: format!("{kebab}-api"),
+                // The HTTP app's project keeps the name it had before the CLI existed.
+                interface: if options.api == Api::Fastapi {
+                    format!("{kebab}-api")
+                } else {
+                    format!("{kebab}-cli")
+                },
             },
             name_kebab: kebab,
             tags,
@@ -363,6 +376,8 @@ impl DomainModel {
             rabbitmq: options.event_bus == EventBus::Rabbitmq,
             api: options.api.as_str(),
             fastapi: options.api == Api::Fastapi,
+            cli: options.cli == Cli::Argparse,
+            interface: options.api == Api::Fastapi || options.cli == Cli::Argparse,
             project_layout: options.project_layout.as_str(),
             single_project: options.project_layout == ProjectLayout::Single,
             per_layer: options.project_layout == ProjectLayout::PerLayer,
@@ -457,6 +472,12 @@ impl DomainModel {
         if self.fastapi {
             features.push("fastapi");
         }
+        if self.cli {
+            features.push("cli");
+        }
+        if self.interface {
+            features.push("interface");
+        }
         features.push(if self.per_layer {
             "per-layer"
         } else {
@@ -489,7 +510,7 @@ mod tests {
         assert_eq!(model.projects.interface, "order-lines-api");
         assert_eq!(
             model.features(),
-            ["base", "sqlalchemy", "fastapi", "single"]
+            ["base", "sqlalchemy", "fastapi", "interface", "single"]
         );
     }
 
