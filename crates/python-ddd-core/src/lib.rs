@@ -29,7 +29,7 @@ pub use engine::{
     render, tree,
 };
 pub(crate) use engine::{scan, schema_check};
-pub use spec::{aggregates, history, names, options, schema, validate};
+pub use spec::{aggregates, history, names, options, schema, use_cases, validate};
 pub(crate) use spec::{inflect, previous, stdlib};
 pub use view::model;
 

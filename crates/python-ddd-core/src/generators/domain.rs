@@ -9,8 +9,8 @@ use crate::error::Error;
 use crate::options::{self, DomainOptions};
 use crate::previous::Previous;
 use crate::{
-    Failure, Generation, SpecFile, VERSION, aggregates, history, manifest, model, plan, reflow,
-    render, spec, tree, validate,
+    Failure, Generation, SpecFile, VERSION, aggregates, hbs, history, manifest, model, plan,
+    reflow, render, spec, tree, use_cases, validate,
 };
 
 /// The `domain` generator.
@@ -67,6 +67,18 @@ pub(crate) fn render_domain(
         .map_err(|problems| Failure::Invalid(previous.blame(problems, options)))?;
     aggregates::check(&valid, &previous.more_aggregates)
         .map_err(|problems| Failure::Invalid(previous.blame(problems, options)))?;
+    let mut problems = use_cases::check(0, &valid.entity, &valid.fields, &previous.root_use_cases);
+    for (offset, aggregate) in previous.more_aggregates.iter().enumerate() {
+        problems.extend(use_cases::check(
+            offset + 1,
+            &aggregate.name,
+            &aggregate.field_specs(),
+            &aggregate.use_cases,
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(Failure::Invalid(previous.blame(problems, options)));
+    }
     let history = match valid.options.persistence {
         options::Persistence::Sqlalchemy => {
             let aggregate = spec::ContextSpec::from_valid(&valid, Vec::new());
@@ -76,6 +88,9 @@ pub(crate) fn render_domain(
         options::Persistence::Memory => previous.history.clone(),
     };
     let mut spec = spec::ContextSpec::from_valid(&valid, history);
+    spec.aggregates[0]
+        .use_cases
+        .clone_from(&previous.root_use_cases);
     spec.aggregates
         .extend(previous.more_aggregates.iter().cloned());
     // Every render reads the spec: the options it stands for, normalised.
@@ -97,7 +112,9 @@ pub(crate) fn render_domain(
     } else {
         Vec::new()
     };
-    let model = model::DomainModel::new(&valid).with_more(&valid, &spec.aggregates[1..]);
+    let model = model::DomainModel::new(&valid)
+        .with_use_cases(&valid, &spec.aggregates[0].use_cases)
+        .with_more(&valid, &spec.aggregates[1..]);
     let root = model.root.clone();
     let mut tree = render_context(generator, model)?;
     for revision in revisions {
@@ -131,6 +148,7 @@ pub(crate) fn render_domain(
 fn render_context(generator: Generator, model: model::DomainModel) -> Result<tree::Tree, Error> {
     let (features, root) = (model.features(), model.root.clone());
     let context = render::to_data(generator.name(), &model)?;
+    let transitions = transition_data(&model)?;
     let aggregates = if model.many_aggregates {
         model
             .aggregate_views()
@@ -153,7 +171,30 @@ fn render_context(generator: Generator, model: model::DomainModel) -> Result<tre
         templates: model::AGGREGATE_TEMPLATES,
         data: data.as_ref().unwrap_or(&context),
     }));
+    passes.extend(transitions.iter().map(|data| render::Pass {
+        templates: model::TRANSITION_TEMPLATES,
+        data,
+    }));
     render::render_passes(&features, &root, &passes)
+}
+
+/// The views `templates/transitions/` renders over: one per aggregate that has use cases (none
+/// for a context without any, which then renders as it did before them).
+fn transition_data(model: &model::DomainModel) -> Result<Vec<hbs::Data>, Error> {
+    if !model.aggregates.iter().any(|view| view.transitions.any) {
+        return Ok(Vec::new());
+    }
+    let views = model.aggregate_views().map_err(|source| Error::Render {
+        template: model::TRANSITION_TEMPLATES.to_owned(),
+        message: source.to_string(),
+    })?;
+    model
+        .aggregates
+        .iter()
+        .zip(&views)
+        .filter(|(aggregate, _)| aggregate.transitions.any)
+        .map(|(_, view)| render::to_data(model::TRANSITION_TEMPLATES, view))
+        .collect()
 }
 
 /// The `(path, hash of the content read)` of each input file that exists in `source`.

@@ -129,6 +129,7 @@ mod tests {
                 optional: false,
                 values: Vec::new(),
             }],
+            use_cases: Vec::new(),
         }
     }
 

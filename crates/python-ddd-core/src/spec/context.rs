@@ -8,6 +8,8 @@
 //! top), validates the result like any options, and writes the new spec back. Options → spec
 //! normalisation happens only here ([`ContextSpec::from_valid`] and [`ContextSpec::options`]).
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -95,6 +97,42 @@ pub struct AggregateSpec {
     /// The aggregate root's fields, in order.
     #[schemars(length(min = 1))]
     pub fields: Vec<FieldEntry>,
+    /// Named commands beside create/update/archive: guarded state transitions (`pay` sets
+    /// `status` to `paid` when `status` is `pending`). They change no table.
+    #[serde(default, rename = "use_cases", skip_serializing_if = "Vec::is_empty")]
+    pub use_cases: Vec<UseCaseSpec>,
+}
+
+/// A use case of an aggregate: a guarded state transition (issue 12). `pay` with
+/// `sets: {"status": "paid"}` and `when: {"status": "pending"}` gives `Order.pay()`, the event
+/// `OrderPaid`, the application use case `PayOrder` and the route `POST /orders/{id}/pay`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UseCaseSpec {
+    /// The command, a snake_case verb: the aggregate's method, the route's last segment.
+    #[schemars(
+        regex(pattern = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"),
+        length(min = 1, max = 24)
+    )]
+    pub name: String,
+    /// The fields the command sets, each to its new value: an enum member, `true`/`false`, an
+    /// integer, a text, a date (`2024-05-06`), a UUID, or `null` for an optional field.
+    pub sets: BTreeMap<String, UseCaseValue>,
+    /// The guard: the values those fields must hold for the command to run (all of them);
+    /// otherwise the command is refused (HTTP 409). Left out: the command always runs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub when: BTreeMap<String, UseCaseValue>,
+}
+
+/// A value a use case sets or requires, as JSON writes it; which ones a field takes depends on its
+/// type (see `crate::use_cases`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum UseCaseValue {
+    Bool(bool),
+    Int(i64),
+    Text(String),
+    Null,
 }
 
 /// One field of an aggregate root.
@@ -207,6 +245,7 @@ impl ContextSpec {
             aggregates: vec![AggregateSpec {
                 name: valid.entity.clone(),
                 fields: valid.fields.iter().map(FieldEntry::from_spec).collect(),
+                use_cases: Vec::new(),
             }],
             migrations,
         }

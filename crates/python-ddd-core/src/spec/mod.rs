@@ -1,8 +1,9 @@
 //! The context spec and its checks: the spec itself, `<context>/python-ddd.spec.json`
 //! ([`context`], re-exported here: `crate::spec::ContextSpec`), the typed [`options`] and their
 //! JSON [`schema`], the field spec language ([`fields`]), the checks on names ([`names`], with
-//! [`inflect`] and [`stdlib`] behind them), on options ([`validate`]) and on several aggregates
-//! ([`aggregates`]), the migration [`history`] and what the [`previous`] run left.
+//! [`inflect`] and [`stdlib`] behind them), on options ([`validate`]), on several aggregates
+//! ([`aggregates`]) and on use cases ([`use_cases`], with the names and literals they render),
+//! the migration [`history`] and what the [`previous`] run left.
 //!
 //! It reads the engine, never the view, with two exceptions left as they were: [`history`] builds
 //! a revision's template view (`RevisionModel`) from the context's view, and [`previous`] returns
@@ -18,6 +19,7 @@ pub mod options;
 pub(crate) mod previous;
 pub mod schema;
 pub(crate) mod stdlib;
+pub mod use_cases;
 pub mod validate;
 
 // The context spec itself keeps its path, `crate::spec::ContextSpec`.

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::manifest::{self, Manifest};
 use crate::options::Persistence;
 use crate::plan::{self, Source};
-use crate::spec::{self, AggregateSpec, ContextSpec, Revision};
+use crate::spec::{self, AggregateSpec, ContextSpec, Revision, UseCaseSpec};
 use crate::validate::{self, Problem};
 use crate::{Failure, history};
 
@@ -25,6 +25,9 @@ pub struct Previous<'a> {
     /// The stored spec's aggregates after the root: options edit only the root, so these are
     /// carried as the spec states them.
     pub more_aggregates: Vec<AggregateSpec>,
+    /// The root aggregate's use cases: options state its name and fields, not these, so they are
+    /// carried as the spec states them.
+    pub root_use_cases: Vec<UseCaseSpec>,
     manifest: Option<Manifest>,
 }
 
@@ -41,6 +44,7 @@ impl<'a> Previous<'a> {
             base: Map::new(),
             history: Vec::new(),
             more_aggregates: Vec::new(),
+            root_use_cases: Vec::new(),
             manifest,
         };
         if let Some(text) = source.read(&spec_path)? {
@@ -48,6 +52,9 @@ impl<'a> Previous<'a> {
                 ContextSpec::parse(&spec_path, &text).map_err(|p| Failure::Invalid(vec![p]))?;
             previous.base = stored.base_options();
             previous.history = stored.migrations;
+            previous
+                .root_use_cases
+                .clone_from(&stored.aggregates[0].use_cases);
             previous.more_aggregates = stored.aggregates.into_iter().skip(1).collect();
             previous.spec_path = Some(spec_path);
         } else if let Some(recorded) = previous.recorded_options() {
@@ -84,6 +91,8 @@ impl<'a> Previous<'a> {
             )));
         }
         self.base = given.base_options();
+        self.root_use_cases
+            .clone_from(&given.aggregates[0].use_cases);
         self.more_aggregates = given.aggregates.into_iter().skip(1).collect();
         self.spec_path = Some(path.to_owned());
         Ok(self)

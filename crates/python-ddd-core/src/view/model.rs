@@ -3,14 +3,20 @@
 
 use serde::Serialize;
 
-use crate::fields::{EnumValue, Field, Kind};
+use crate::fields::{EnumValue, Field, FieldSpec, Kind};
 use crate::names;
 use crate::options::{Api, Cache, Cli, DomainOptions, EventBus, Persistence, ProjectLayout};
+use crate::spec::UseCaseSpec;
+use crate::use_cases::{self, UseCaseView};
 use crate::validate::ValidDomain;
 
 /// The template folder (below `templates/`) of the files rendered once per aggregate; the rest of
 /// `templates/domain/` is rendered once per context.
 pub const AGGREGATE_TEMPLATES: &str = "aggregate";
+
+/// The template folder of the files rendered once per aggregate that has use cases (over its
+/// view), and for no other: a context without use cases renders as it did before them.
+pub const TRANSITION_TEMPLATES: &str = "transitions";
 
 /// The `domain` generator's template context.
 #[derive(Debug, Clone, Serialize)]
@@ -85,6 +91,79 @@ pub struct DomainModel {
     /// The root aggregate's [`AggregateView::store_attr`], so the per-aggregate templates render
     /// the root's files from the context's view as they do from its own.
     pub store_attr: &'static str,
+    /// The root aggregate's use cases (guarded state transitions).
+    pub transitions: Transitions,
+}
+
+/// An aggregate's use cases (guarded state transitions, [`crate::use_cases`]) and the names
+/// their imports list, sorted as ruff sorts them.
+#[derive(Debug, Clone, Default, Serialize)]
+#[allow(clippy::struct_excessive_bools)] // flags are what `{{#if}}` reads
+pub struct Transitions {
+    /// The aggregate has use cases: `templates/transitions/` renders for it.
+    pub any: bool,
+    /// Sorted by name.
+    pub list: Vec<UseCaseView>,
+    /// The application use case classes (`PayOrder`), sorted for one import.
+    pub classes: Vec<String>,
+    /// The command DTO classes (`PayOrderCommand`), sorted for one import.
+    pub commands: Vec<String>,
+    /// The event classes (`OrderPaid`), sorted for one import.
+    pub events: Vec<String>,
+    /// Some use case sets a date field: the events module imports `date`.
+    pub uses_date: bool,
+    /// Some value the use cases set or test with is a `date(…)` / `UUID(…)`: tests import them.
+    pub literals_date: bool,
+    pub literals_uuid: bool,
+    /// The enum classes of the values the use cases set or test with, sorted for one import.
+    pub literal_enums: Vec<String>,
+    /// Some use case has a guard.
+    pub any_guarded: bool,
+    /// Some use case has a guard that some value fails (its tests expect a refusal).
+    pub any_refusable: bool,
+}
+
+impl Transitions {
+    /// The use cases of the aggregate `entity` with the fields `fields` (already checked).
+    pub fn of(entity: &str, fields: &[FieldSpec], use_cases: &[UseCaseSpec]) -> Self {
+        let list = use_cases::views(entity, fields, use_cases);
+        let uses_date = use_cases.iter().any(|use_case| {
+            use_case.sets.keys().any(|name| {
+                fields
+                    .iter()
+                    .any(|field| field.name == *name && field.kind == Kind::Date)
+            })
+        });
+        let literals: Vec<&str> = list
+            .iter()
+            .flat_map(|u| u.sets.iter().chain(&u.when).chain(&u.refused_state))
+            .map(|a| a.domain.as_str())
+            .collect();
+        let mut literal_enums: Vec<String> = fields
+            .iter()
+            .filter(|field| field.kind == Kind::Enum)
+            .map(|field| crate::fields::enum_class(entity, &names::pascal(&field.name)))
+            .filter(|class| {
+                literals
+                    .iter()
+                    .any(|literal| literal.starts_with(&format!("{class}.")))
+            })
+            .collect();
+        literal_enums = use_cases::sorted_names(literal_enums);
+        Self {
+            any: !list.is_empty(),
+            literals_date: literals.iter().any(|l| l.starts_with("date(")),
+            literals_uuid: literals.iter().any(|l| l.starts_with("UUID(")),
+            literal_enums,
+            any_guarded: list.iter().any(|u| !u.when.is_empty()),
+            any_refusable: list.iter().any(|u| u.refused_by.is_some()),
+            classes: use_cases::sorted_names(list.iter().map(|u| u.class.clone())),
+            commands: use_cases::sorted_names(list.iter().map(|u| u.command.clone())),
+            events: use_cases::sorted_names(list.iter().map(|u| u.event.clone())),
+            uses_date,
+            list,
+        }
+    }
 }
 
 /// One aggregate's part of the view: its names, fields and table names. The per-aggregate
@@ -123,6 +202,9 @@ pub struct AggregateView {
     pub enum_classes_sorted: Vec<String>,
     pub uses: Uses,
     pub fields_spec: String,
+    /// The aggregate's use cases (always stated, so an aggregate without any does not read the
+    /// root's from the context's view).
+    pub transitions: Transitions,
 }
 
 impl AggregateView {
@@ -157,6 +239,7 @@ impl AggregateView {
             enum_classes_sorted: model.enum_classes_sorted.clone(),
             uses: model.uses.clone(),
             fields_spec: model.fields_spec.clone(),
+            transitions: model.transitions.clone(),
         }
     }
 }
@@ -396,6 +479,7 @@ impl DomainModel {
             many_aggregates: false,
             all_uses: Uses::default(),
             store_attr: "store",
+            transitions: Transitions::default(),
         }
         .with_root_view()
     }
@@ -411,6 +495,18 @@ impl DomainModel {
         self
     }
 
+    /// The root aggregate's use cases (already checked), in its own view and the context's.
+    #[must_use]
+    pub fn with_use_cases(mut self, valid: &ValidDomain, use_cases: &[UseCaseSpec]) -> Self {
+        self.transitions = Transitions::of(&valid.entity, &valid.fields, use_cases);
+        for view in &mut self.aggregates {
+            if view.root {
+                view.transitions = self.transitions.clone();
+            }
+        }
+        self
+    }
+
     /// The model of a context with more aggregates than its root (the spec's `aggregates` after
     /// the first, already validated): each gets its view, in spec order after the root.
     #[must_use]
@@ -423,6 +519,11 @@ impl DomainModel {
             });
             let mut view = AggregateView::of(&model, false);
             view.fields_spec = aggregate.fields_option();
+            view.transitions = Transitions::of(
+                &aggregate.name,
+                &aggregate.field_specs(),
+                &aggregate.use_cases,
+            );
             self.all_uses = self.all_uses.union(&view.uses);
             self.more_aggregates.push(view.clone());
             self.aggregates.push(view);
