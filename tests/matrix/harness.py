@@ -138,6 +138,9 @@ class Combo:
     more_aggregates: tuple[tuple[str, str], ...] = ()
     # Issue 14: the command-line interface, `argparse` in cli_combos() only.
     cli: str = "none"
+    # Issue 12: use cases (guarded state transitions), `(aggregate index, use case as JSON text)`, added to the
+    # stored spec with the aggregates.
+    use_cases: tuple[tuple[int, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -150,6 +153,8 @@ class Combo:
             parts.append(f"aggregates={len(self.more_aggregates) + 1}")
         if self.cli != "none":
             parts.append(f"cli={self.cli}")
+        if self.use_cases:
+            parts.append(f"use_cases={len(self.use_cases)}")
         if self.name != "orders" or self.entity or self.directory:
             parts.append(f"name={self.name}")
         return "-".join(parts)
@@ -204,12 +209,14 @@ def generate(combo: Combo, root: Path, env: dict[str, str] | None = None) -> Res
     """Generates the combination's context under `root`: one run, and for more aggregates a second run after
     adding them to the stored spec. The last run's result."""
     result = run([str(binary()), *combo.argv(root)], cwd=root, env=env)
-    if result.returncode != 0 or not combo.more_aggregates:
+    if result.returncode != 0 or not (combo.more_aggregates or combo.use_cases):
         return result
     spec_path = root / combo.context_dir / "python-ddd.spec.json"
     spec = json.loads(spec_path.read_text())
     for entity, fields in combo.more_aggregates:
         spec["aggregates"].append({"name": entity, "fields": spec_fields(fields)})
+    for index, use_case in combo.use_cases:
+        spec["aggregates"][index].setdefault("use_cases", []).append(json.loads(use_case))
     spec_path.write_text(json.dumps(spec, indent=2) + "\n")
     return run([str(binary()), *combo.argv(root)], cwd=root, env=env)
 
@@ -232,6 +239,24 @@ MULTI_AGGREGATE = Combo(
         ("Customer", "email:email,since:date?,vip:bool,rating:decimal?"),
         ("Invoice", "ref:uuid,issued_at:datetime,lines:int,state:enum(open|settled)?,amount:money?"),
     ),
+    use_cases=(
+        (0, '{"name": "pay", "sets": {"status": "paid"}, "when": {"status": "new"}}'),
+        (1, '{"name": "promote", "sets": {"vip": true, "since": "2024-05-06"}}'),
+        (2, '{"name": "settle", "sets": {"state": "settled"}, "when": {"state": "open", "lines": 1}}'),
+    ),
+)
+
+# Issue 12: use cases on the realistic fields with every other option (SQLAlchemy, Kafka, FastAPI): guards on an
+# enum, a bool and an optional field, values of every kind a use case sets.
+REALISTIC_USE_CASES = (
+    (0, '{"name": "submit", "sets": {"status": "submitted"}, "when": {"status": "draft"}}'),
+    (
+        0,
+        '{"name": "ship", "sets": {"status": "shipped", "delivery_date": "2024-05-06", "notes": "it\'s \\"out\\""},'
+        ' "when": {"status": "submitted", "gift_wrap": false}}',
+    ),
+    (0, '{"name": "clear_notes", "sets": {"notes": null, "quantity": 0}, "when": {"notes": "to clear"}}'),
+    (0, '{"name": "reassign", "sets": {"customer_id": "0b7c6a43-9a49-4b52-8a0e-5d7b0d4c1e2f"}}'),
 )
 
 
@@ -249,7 +274,15 @@ def option_combos() -> list[Combo]:
 
 
 def field_combos() -> list[Combo]:
-    return [dataclasses.replace(ALL_OPTIONS, fields=spec, fields_label=label) for label, spec in FIELD_SPECS.items()]
+    return [
+        dataclasses.replace(
+            ALL_OPTIONS,
+            fields=spec,
+            fields_label=label,
+            use_cases=REALISTIC_USE_CASES if label == "realistic" else (),
+        )
+        for label, spec in FIELD_SPECS.items()
+    ]
 
 
 def naming_combos() -> list[Combo]:

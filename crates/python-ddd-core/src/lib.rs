@@ -308,6 +308,116 @@ mod tests {
         );
     }
 
+    /// issue 12: use cases added to the stored spec render their files, stay in the spec when
+    /// options edit it, add no migration revision (no table changes) and leave every file of the
+    /// context outside the ones that list them as it was; a bad one is refused naming its pointer.
+    #[test]
+    fn use_cases_in_the_stored_spec() {
+        let spec_path = "libs/orders/python-ddd.spec.json";
+        let first = generate(Generator::Domain, &json!({"name": "orders"})).unwrap();
+        let with_use_cases = |use_cases: Value| {
+            let mut disk = disk_of(&first);
+            let mut spec: Value = serde_json::from_str(&disk[spec_path]).unwrap();
+            spec["aggregates"][0]["use_cases"] = use_cases;
+            disk.insert(spec_path.to_owned(), spec.to_string());
+            generate_in(Generator::Domain, &json!({"name": "orders"}), &disk)
+        };
+        let second = with_use_cases(json!([
+            {"name": "pay", "sets": {"status": "paid"}, "when": {"status": "pending"}}
+        ]))
+        .unwrap();
+        assert_eq!(revisions(&second), revisions(&first));
+        let file = |generation: &Generation, path: &str| {
+            generation
+                .tree
+                .get(&format!("libs/orders/{path}"))
+                .map(str::to_owned)
+        };
+        let entity = file(&second, "domain/orders_domain/entities/order.py").unwrap();
+        for expected in [
+            "    def pay(self) -> None:",
+            "            \"status=pending\",",
+            "            status=OrderStatus.PAID,",
+            "            OrderPaid(",
+        ] {
+            assert!(entity.contains(expected), "{expected}\n{entity}");
+        }
+        for path in [
+            "domain/orders_domain/events/order_transitions.py",
+            "application/orders_application/use_cases/transition_order.py",
+            "application/orders_application/dto/transition_order_dto.py",
+            "domain/tests/unit/test_order_transitions.py",
+            "application/tests/unit/test_transition_order_usecase.py",
+            "interface/tests/api/test_orders_transitions_api.py",
+        ] {
+            assert!(file(&first, path).is_none(), "{path}");
+            assert!(file(&second, path).is_some(), "{path}");
+        }
+        let changed: Vec<&str> = second
+            .tree
+            .iter()
+            .filter(|(path, content)| first.tree.get(path) != Some(*content))
+            .map(|(path, _)| path.trim_start_matches("libs/orders/"))
+            .filter(|path| !path.starts_with(".python-ddd"))
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                "application/orders_application/dto/transition_order_dto.py",
+                "application/orders_application/use_cases/transition_order.py",
+                "application/tests/unit/test_transition_order_usecase.py",
+                "domain/orders_domain/entities/order.py",
+                "domain/orders_domain/errors/order_error.py",
+                "domain/orders_domain/events/order_transitions.py",
+                "domain/tests/unit/test_order_transitions.py",
+                "infrastructure/orders_infrastructure/adapters/sqlalchemy/event_codec.py",
+                "interface/orders_api/http/controllers/orders_controller.py",
+                "interface/orders_api/http/problems.py",
+                "interface/tests/api/test_orders_api.py",
+                "interface/tests/api/test_orders_transitions_api.py",
+                "python-ddd.spec.json",
+            ]
+        );
+        // An option edits the spec: the use cases stay.
+        let third = generate_in(
+            Generator::Domain,
+            &json!({"name": "orders", "api": "none"}),
+            &disk_of(&second),
+        )
+        .unwrap();
+        let stored = spec::ContextSpec::parse(spec_path, third.tree.get(spec_path).unwrap())
+            .unwrap();
+        assert_eq!(stored.aggregates[0].use_cases.len(), 1);
+        assert!(file(&third, "domain/orders_domain/events/order_transitions.py").is_some());
+
+        let Err(Failure::Invalid(problems)) = with_use_cases(json!([
+            {"name": "pay", "sets": {"status": "shipped"}, "when": {"state": "pending"}}
+        ])) else {
+            panic!("a bad use case was accepted");
+        };
+        let found: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "/aggregates/0/use_cases/0/sets/status",
+                    "use case `pay`: field `status` takes one of pending, paid, cancelled; \
+                     `shipped` is not one of them (`aggregates` as the context spec \
+                     `libs/orders/python-ddd.spec.json` states it)"
+                ),
+                (
+                    "/aggregates/0/use_cases/0/when/state",
+                    "use case `pay`: `Order` has no field `state`; its fields: customer_email, \
+                     total, status, note (`aggregates` as the context spec \
+                     `libs/orders/python-ddd.spec.json` states it)"
+                ),
+            ]
+        );
+    }
+
     const VERSIONS: &str = "libs/orders/infrastructure/orders_infrastructure/migrations/versions";
 
     fn revisions(generation: &Generation) -> Vec<(String, String)> {

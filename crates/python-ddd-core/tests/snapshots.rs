@@ -115,3 +115,48 @@ fn snapshot_cli_files() {
     let text = files_against_default(&json!({ "name": "orders", "cli": "argparse" }));
     settings().bind(|| insta::assert_snapshot!("cli_files", text));
 }
+
+/// Issue 12: what use cases add to the default context (spec edited, then re-rendered): each new
+/// file in full, each changed file as a diff against the context without use cases.
+#[test]
+fn snapshot_use_case_files() {
+    let spec_path = "libs/orders/python-ddd.spec.json";
+    let options = json!({ "name": "orders" });
+    let before = generate(Generator::Domain, &options).expect("the default context renders");
+    let mut disk: std::collections::BTreeMap<String, String> = before
+        .tree
+        .iter()
+        .map(|(path, content)| (path.to_owned(), content.to_owned()))
+        .collect();
+    let mut spec: Value = serde_json::from_str(&disk[spec_path]).expect("the spec is JSON");
+    spec["aggregates"][0]["use_cases"] = json!([
+        {"name": "pay", "sets": {"status": "paid"}, "when": {"status": "pending"}},
+        {"name": "cancel", "sets": {"status": "cancelled", "note": "cancelled by the customer"}},
+    ]);
+    disk.insert(spec_path.to_owned(), spec.to_string());
+    let after = python_ddd_core::generate_in(Generator::Domain, &options, &disk)
+        .unwrap_or_else(|failure| panic!("{failure:?}"));
+    let mut text = String::from("# the default context, then use cases `pay` and `cancel`\n");
+    for (path, content) in after.tree.iter() {
+        if path.ends_with(".python-ddd.json") {
+            continue;
+        }
+        match before.tree.get(path) {
+            Some(old) if old == content => {}
+            Some(old) => {
+                writeln!(text, "\n======== {path} (changed) ========").expect("a String");
+                text.push_str(&python_ddd_core::diff::unified(
+                    path,
+                    Some(old),
+                    path,
+                    Some(content),
+                ));
+            }
+            None => {
+                writeln!(text, "\n======== {path} (new) ========").expect("a String");
+                text.push_str(content);
+            }
+        }
+    }
+    settings().bind(|| insta::assert_snapshot!("use_case_files", text));
+}
