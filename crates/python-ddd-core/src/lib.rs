@@ -385,8 +385,8 @@ mod tests {
             &disk_of(&second),
         )
         .unwrap();
-        let stored = spec::ContextSpec::parse(spec_path, third.tree.get(spec_path).unwrap())
-            .unwrap();
+        let stored =
+            spec::ContextSpec::parse(spec_path, third.tree.get(spec_path).unwrap()).unwrap();
         assert_eq!(stored.aggregates[0].use_cases.len(), 1);
         assert!(file(&third, "domain/orders_domain/events/order_transitions.py").is_some());
 

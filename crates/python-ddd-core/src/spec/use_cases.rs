@@ -9,10 +9,10 @@
 
 use serde::Serialize;
 
-use crate::fields::{self, FieldSpec, Kind};
-use crate::names;
-use crate::spec::{UseCaseSpec, UseCaseValue};
-use crate::validate::Problem;
+use super::fields::{self, FieldSpec, Kind};
+use super::names;
+use super::validate::Problem;
+use super::{UseCaseSpec, UseCaseValue};
 
 /// A use case's name has at most this many characters: it is spelled inside longer names (the
 /// event `<Entity><Verb>ed`, the command `<Verb><Entity>Command`) that lines must hold.
