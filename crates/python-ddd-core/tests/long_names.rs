@@ -82,3 +82,44 @@ fn an_optional_enum_with_a_long_class_generates() {
          customer_delivery_confirmation_refere_04:enum(awaiting_pickup_at_the_origin)?",
     );
 }
+
+/// Issue 12: a use case of the longest name (24 characters) on the longest context and fields,
+/// setting and guarding the longest values of every kind it takes, generates with every option.
+#[test]
+fn the_longest_use_cases_generate() {
+    let use_cases = json!([
+        {
+            "name": "confirm_the_delivery_now",
+            "sets": {
+                "current_tracking_status_of_this_shipment": "delivered_to_the_final_recipient_address",
+                "expected_delivery_date_for_this_shipment": "2024-05-06",
+                "customer_delivery_confirmation_reference": "a text of forty characters with 'quotes'",
+                "number_of_parcels_in_this_whole_shipment": i64::MIN,
+                "external_carrier_tracking_identifier_abc": "0b7c6a43-9a49-4b52-8a0e-5d7b0d4c1e2f",
+            },
+            "when": {
+                "current_tracking_status_of_this_shipment": "awaiting_pickup_at_the_origin_warehouses",
+                "requires_a_signature_on_delivery_of_item": true,
+                "expected_delivery_date_for_this_shipment": null,
+            },
+        },
+    ]);
+    for mut options in option_sets() {
+        options["name"] = json!(LONGEST_NAME);
+        options["fields"] = json!(LONGEST_FIELDS);
+        let first = generate(Generator::Domain, &options)
+            .unwrap_or_else(|failure| panic!("refused {options}:\n{failure:?}"));
+        let spec_path = format!("libs/{LONGEST_NAME}/python-ddd.spec.json");
+        let mut disk: std::collections::BTreeMap<String, String> = first
+            .tree
+            .iter()
+            .map(|(path, content)| (path.to_owned(), content.to_owned()))
+            .collect();
+        let mut spec: Value = serde_json::from_str(&disk[&spec_path]).unwrap();
+        spec["aggregates"][0]["use_cases"] = use_cases.clone();
+        disk.insert(spec_path, spec.to_string());
+        if let Err(failure) = python_ddd_core::generate_in(Generator::Domain, &options, &disk) {
+            panic!("refused the use cases with {options}:\n{failure:?}");
+        }
+    }
+}
