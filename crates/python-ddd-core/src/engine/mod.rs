@@ -1,14 +1,14 @@
 //! The engine: generic machinery that names no generator and knows nothing of contexts,
 //! aggregates or fields. It renders templates over any serializable view ([`render`], [`hbs`]),
-//! holds the output as a normalised tree ([`tree`], [`scan`]), lays long Python lines out the way
+//! holds the output as a normalised tree ([`tree`], `scan`), lays long Python lines out the way
 //! `ruff format` keeps them ([`reflow`]), plans the tree against the disk and the manifest
 //! ([`plan`], [`manifest`], [`merge`], [`diff`]) and applies the plan safely ([`apply`], [`lock`],
-//! [`journal`], [`paths`], [`failpoint`]); [`schema_check`] is a fast, conservative JSON-schema
+//! [`journal`], [`paths`], [`failpoint`]); `schema_check` is a fast, conservative JSON-schema
 //! check for any flat schema; [`error`] is the failures of all of these.
 //!
 //! Nothing here imports `spec` or `view` (tests excepted). Modules that were judged and left out:
-//! `schema` (the options' JSON schema) names the `domain` generator's options and what the context
-//! spec keeps, so it lives in `spec`; `infer` (Nx targets of a generated context) renders the
+//! `schema` (the options' JSON schema, shaped for Nx) knows which options the context spec keeps,
+//! so it lives in `spec`; `infer` (Nx targets of a generated context) renders the
 //! context's view, so it stays at the crate root beside `generate`.
 
 pub mod apply;

@@ -79,7 +79,7 @@ const MAPPED_FIELD_NAMES: &[&str] = &[
 ];
 
 /// The Python attribute of a field named `name` on the aggregate `entity_snake`: the name itself,
-/// or `<name>_` where the name itself would break Python code (see [`MAPPED_FIELD_NAMES`]); the
+/// or `<name>_` where the name itself would break Python code (see `MAPPED_FIELD_NAMES`); the
 /// aggregate's variable `<entity_snake>` and parameter `<entity_snake>_id` are taken, too.
 pub fn python_attr(name: &str, entity_snake: &str) -> String {
     let mapped = names::is_keyword(name)
