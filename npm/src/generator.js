@@ -15,6 +15,9 @@
  *   ← {"status":"needFiles","root":"libs/orders"} | {"status":"invalid","problems":[{path,message}]}
  *   → {"generator":"domain","options":{…},"files":{"libs/orders/x.py":"…",…}}
  *   ← {"status":"ok"|"conflict","root":…,"files":[{path,action,content?,diff?,markers?}],"messages":[…]}
+ * A generator that adds to an existing context (`aggregate`) also sends `"contexts": {manifest path: text}`, every
+ * `.python-ddd.json` in the workspace, so the binary finds the context its `context` option names (a folder or an
+ * Nx project, as Nx Console's project picker gives it) and can list the contexts there are when it finds none.
  *
  * `merged` files (the user's edits three-way merged with the new output) carry their content like updates. A
  * conflict carries content only with `conflicts: markers` (the merge with its conflict markers): the shim then
@@ -89,6 +92,8 @@ const SKIPPED_DIRS = new Set([
  * @property {string} generator
  * @property {Record<string, unknown>} options
  * @property {Record<string, string> | null} files
+ * @property {Record<string, string>} [contexts] the workspace's manifests (path → text), for a generator that adds
+ *   to an existing context (`aggregate`): the binary resolves its `context` option against them
  *
  * @typedef {(request: Request) => Response} Transport
  *
@@ -239,6 +244,43 @@ function collectFiles(tree, root) {
   };
   if (tree.exists(root)) visit(root);
   return files;
+}
+
+/** The generators whose requests carry the workspace's manifests (see the protocol above). */
+const LOCATING = new Set(['aggregate']);
+
+/** The manifest file of a generated context. */
+const MANIFEST = '.python-ddd.json';
+
+/** How deep a search for manifests looks below the workspace root (as the binary's `contexts::MAX_DEPTH`). */
+const MAX_MANIFEST_DEPTH = 8;
+
+/**
+ * Every context manifest in the tree (workspace-relative path → text), skipping the folders no context lives in.
+ * @param {Tree} tree
+ * @returns {Record<string, string>}
+ */
+function findManifests(tree) {
+  /** @type {Record<string, string>} */
+  const manifests = {};
+  /**
+   * @param {string} dir
+   * @param {number} depth
+   */
+  const visit = (dir, depth) => {
+    for (const child of [...tree.children(dir)].sort()) {
+      const p = dir === '' ? child : `${dir}/${child}`;
+      if (tree.isFile(p)) {
+        if (child !== MANIFEST) continue;
+        const text = tree.read(p, 'utf-8');
+        if (text !== null) manifests[p] = text;
+      } else if (depth < MAX_MANIFEST_DEPTH && !SKIPPED_DIRS.has(child) && child !== 'dist' && child !== '.nx') {
+        visit(p, depth + 1);
+      }
+    }
+  };
+  visit('', 1);
+  return manifests;
 }
 
 /**
@@ -432,7 +474,9 @@ async function runGenerator(generator, tree, options, context = {}) {
     }
   };
 
-  const first = transport({ generator, options, files: null });
+  /** @type {{ contexts?: Record<string, string> }} */
+  const located = LOCATING.has(generator) ? { contexts: findManifests(tree) } : {};
+  const first = transport({ generator, options, files: null, ...located });
   failOn(first);
   if (first.status !== 'needFiles' || typeof first.root !== 'string') {
     throw new Error(`${PACKAGE}: python-ddd nx answered ${JSON.stringify(first.status)} where "needFiles" was expected.`);
@@ -442,7 +486,7 @@ async function runGenerator(generator, tree, options, context = {}) {
     throw new Error(`${PACKAGE}: python-ddd nx chose an unsafe target folder ${JSON.stringify(root)}.`);
   }
 
-  const second = transport({ generator, options, files: collectFiles(tree, root) });
+  const second = transport({ generator, options, files: collectFiles(tree, root), ...located });
   failOn(second);
   if (second.status !== 'ok' && second.status !== 'conflict') {
     throw new Error(`${PACKAGE}: python-ddd nx answered ${JSON.stringify(second.status)} where a plan was expected.`);
@@ -549,9 +593,20 @@ function domain(tree, options) {
   return runGenerator('domain', tree, options);
 }
 
+/**
+ * `nx g @vibes/python-ddd:aggregate`
+ * @param {Tree} tree
+ * @param {Record<string, unknown>} options
+ */
+function aggregate(tree, options) {
+  return runGenerator('aggregate', tree, options);
+}
+
 module.exports = {
   domain,
+  aggregate,
   default: domain,
+  findManifests,
   runGenerator,
   resolveBinary,
   platformPackageName,

@@ -51,19 +51,26 @@ pub fn projects(manifest_path: &str, text: &str) -> Result<Vec<Project>, Failure
             message: format!("it names an unknown generator `{}`", manifest.generator),
         }));
     };
-    match generator {
-        Generator::Domain => {
-            let valid = crate::validate::domain(&manifest.options).map_err(Failure::Invalid)?;
-            let model = model::DomainModel::new(&valid);
-            let tree = render::render(TEMPLATES, &model.features(), &model.root, &model)?;
-            let mut projects = tree
-                .iter()
-                .map(|(path, text)| project(context, &model.root, path, text))
-                .collect::<Result<Vec<_>, _>>()?;
-            projects.sort_by(|a, b| a.root.cmp(&b.root));
-            Ok(projects)
-        }
+    // Only the `domain` generator writes a context's manifest: the others edit its spec and render
+    // through it (`aggregate`), so the manifest still names `domain`.
+    if generator != Generator::Domain {
+        return Err(Failure::Error(Error::Manifest {
+            path: manifest_path.to_owned(),
+            message: format!(
+                "it names the generator `{}`, which writes no manifest of its own",
+                manifest.generator
+            ),
+        }));
     }
+    let valid = crate::validate::domain(&manifest.options).map_err(Failure::Invalid)?;
+    let model = model::DomainModel::new(&valid);
+    let tree = render::render(TEMPLATES, &model.features(), &model.root, &model)?;
+    let mut projects = tree
+        .iter()
+        .map(|(path, text)| project(context, &model.root, path, text))
+        .collect::<Result<Vec<_>, _>>()?;
+    projects.sort_by(|a, b| a.root.cmp(&b.root));
+    Ok(projects)
 }
 
 /// One rendered `…/project.json` of `templates/nx-targets/` as a [`Project`] under `context`.

@@ -29,7 +29,7 @@ pub use engine::{
     render, tree,
 };
 pub(crate) use engine::{scan, schema_check};
-pub use spec::{aggregates, history, names, options, schema, use_cases, validate};
+pub use spec::{aggregates, contexts, history, names, options, schema, use_cases, validate};
 pub(crate) use spec::{inflect, previous, stdlib};
 pub use view::model;
 
@@ -111,7 +111,8 @@ impl Generation {
     }
 
     /// The previous run's output rendered again: from the options its manifest records (the spec
-    /// it rendered, normalised), with the stored spec hidden so that a spec edited since is not
+    /// it rendered, normalised) and the aggregates after the root it records, with the stored
+    /// spec replaced by theirs (or hidden, for one aggregate) so that a spec edited since is not
     /// read in their place. Empty when there is no manifest of this generator or its options no
     /// longer validate; the merge checks each file's hash against the manifest anyway.
     fn previous_output(
@@ -125,11 +126,28 @@ impl Generation {
         if recorded.generator != self.generator.name() {
             return Ok(std::collections::BTreeMap::new());
         }
-        let hidden = Hiding {
-            source,
-            hidden: format!("{}/{}", self.root, spec::FILE_NAME),
+        // Several aggregates: the spec the previous run rendered, made again from the manifest.
+        let recorded_spec = if recorded.aggregates.is_empty() {
+            None
+        } else {
+            let more: Result<Vec<spec::AggregateSpec>, _> = recorded
+                .aggregates
+                .iter()
+                .map(|aggregate| serde_json::from_value(aggregate.clone()))
+                .collect();
+            let (Ok(valid), Ok(more)) = (validate::domain(&recorded.options), more) else {
+                return Ok(std::collections::BTreeMap::new());
+            };
+            let mut spec = spec::ContextSpec::from_valid(&valid, Vec::new());
+            spec.aggregates.extend(more);
+            Some(spec.to_text())
         };
-        match generate_in(self.generator, &recorded.options, &hidden) {
+        let replaced = Replacing {
+            source,
+            path: format!("{}/{}", self.root, spec::FILE_NAME),
+            content: recorded_spec,
+        };
+        match generate_in(self.generator, &recorded.options, &replaced) {
             Ok(previous) => Ok(previous
                 .tree
                 .iter()
@@ -141,16 +159,17 @@ impl Generation {
     }
 }
 
-/// A source with one file left out.
-struct Hiding<'a> {
+/// A source with one file replaced by `content`, or left out when `content` is `None`.
+struct Replacing<'a> {
     source: &'a dyn plan::Source,
-    hidden: String,
+    path: String,
+    content: Option<String>,
 }
 
-impl plan::Source for Hiding<'_> {
+impl plan::Source for Replacing<'_> {
     fn read(&self, path: &str) -> Result<Option<String>, Error> {
-        if path == self.hidden {
-            Ok(None)
+        if path == self.path {
+            Ok(self.content.clone())
         } else {
             self.source.read(path)
         }

@@ -127,6 +127,20 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Status> {
         output::problems(format, &oversized);
         return Ok(Status::Invalid);
     }
+    let definition = generator.definition();
+    // A generator that adds to an existing context finds it among those on disk first.
+    let options = if definition.adds_to_a_context() {
+        let found = python_ddd_core::contexts::from_manifests(&crate::found::manifests(&root));
+        match definition.locate(options, &found) {
+            Ok(options) => options,
+            Err(problems) => {
+                output::problems(format, &problems);
+                return Ok(Status::Invalid);
+            }
+        }
+    } else {
+        options
+    };
     // The context folder first (the options validated as given), so the run can lock it and read
     // the spec stored there before the options edit it.
     let context = match python_ddd_core::root(generator, &options) {

@@ -9,6 +9,7 @@
 //! | 3 | conflicts: your edits and the changes overlap; nothing was written (`conflicts: markers`: written with conflict markers) |
 
 mod args;
+mod found;
 mod generate;
 mod json;
 mod limits;

@@ -1,7 +1,9 @@
 //! `python-ddd nx`: the JSON protocol of the Nx shim (`npm/src/generator.js`). One request on
 //! stdin, one response on stdout, no disk access: the shim owns the Nx tree.
 //!
-//! Request: `{"generator": "domain", "options": {…}, "files": {path: content} | null}`.
+//! Request: `{"generator": "domain", "options": {…}, "files": {path: content} | null}`, and for
+//! a generator that adds to an existing context (`aggregate`) `"contexts": {manifest path: text}`,
+//! the workspace's `.python-ddd.json` files, to find the context its `context` option names.
 //! Responses:
 //! - `{"status": "needFiles", "root"}` when `files` is null: send every file under `root`;
 //! - `{"status": "ok" | "conflict", "root", "files": [{path, action, content?, diff?, markers?}], "messages"}`
@@ -26,10 +28,12 @@ struct Request {
     generator: String,
     options: Value,
     files: Option<BTreeMap<String, String>>,
+    /// The workspace's context manifests (path → text), for a generator that adds to a context.
+    contexts: BTreeMap<String, String>,
 }
 
 /// The request's top-level keys, in the order the protocol documents them.
-const REQUEST_KEYS: [&str; 3] = ["generator", "options", "files"];
+const REQUEST_KEYS: [&str; 4] = ["generator", "options", "files", "contexts"];
 
 pub fn run() -> anyhow::Result<Status> {
     answer_stdin(respond)
@@ -152,10 +156,31 @@ fn parse_request(input: &[u8]) -> Result<Request, Problem> {
             )));
         }
     };
+    let contexts = match object.remove("contexts") {
+        None | Some(Value::Null) => BTreeMap::new(),
+        Some(Value::Object(contexts)) => contexts
+            .into_iter()
+            .map(|(path, content)| match content {
+                Value::String(content) => Ok((path, content)),
+                other => Err(request_problem(format!(
+                    "the request's `/contexts/{}` must be a string (the manifest's text), not {}",
+                    json::pointer_segment(&path),
+                    describe(&other)
+                ))),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(request_problem(format!(
+                "the request's `contexts` must be an object {{manifest path: text}}, not {}",
+                describe(&other)
+            )));
+        }
+    };
     Ok(Request {
         generator,
         options,
         files,
+        contexts,
     })
 }
 
@@ -175,9 +200,19 @@ fn respond(input: &[u8]) -> (Value, Status) {
             message: format!("unknown generator `{}`", request.generator),
         }]);
     };
+    let definition = generator.definition();
+    let options = if definition.adds_to_a_context() {
+        let found = python_ddd_core::contexts::from_manifests(&request.contexts);
+        match definition.locate(request.options, &found) {
+            Ok(options) => options,
+            Err(problems) => return invalid(&problems),
+        }
+    } else {
+        request.options
+    };
     // The first request only asks where the context lives: validate, but do not render.
     if request.files.is_none() {
-        return match python_ddd_core::root(generator, &request.options) {
+        return match python_ddd_core::root(generator, &options) {
             Ok(root) => (
                 json!({ "status": "needFiles", "root": root }),
                 Status::Success,
@@ -191,7 +226,7 @@ fn respond(input: &[u8]) -> (Value, Status) {
     }
     let generation = match python_ddd_core::generate_in(
         generator,
-        &request.options,
+        &options,
         request.files.as_ref().unwrap_or(&BTreeMap::new()),
     ) {
         Ok(generation) => generation,
@@ -310,6 +345,31 @@ mod tests {
         assert_eq!(status, Status::Success);
     }
 
+    /// `aggregate` finds its context among the request's manifests (by folder or Nx project),
+    /// and names those there are when none matches.
+    #[test]
+    fn aggregate_finds_its_context_in_the_requests_manifests() {
+        let manifest = r#"{\"generator\":\"domain\",\"version\":\"0\",\"options\":{\"name\":\"shop\",\"projectLayout\":\"per-layer\"},\"files\":{}}"#;
+        let request = |context: &str| {
+            format!(
+                r#"{{"generator":"aggregate","options":{{"name":"customers","context":"{context}"}},"files":null,"contexts":{{"apps/shop/.python-ddd.json":"{manifest}"}}}}"#
+            )
+        };
+        let (response, status) = respond(request("shop-domain").as_bytes());
+        assert_eq!(
+            response,
+            json!({ "status": "needFiles", "root": "apps/shop" })
+        );
+        assert_eq!(status, Status::Success);
+        let (response, status) = respond(request("billing").as_bytes());
+        assert_eq!(status, Status::Invalid);
+        assert_eq!(
+            response,
+            json!({ "status": "invalid", "problems": [{ "path": "/context", "message":
+                "no context python-ddd generated is named `billing` in the workspace; contexts found: `shop` (apps/shop)" }] })
+        );
+    }
+
     #[test]
     fn invalid_options_list_every_problem() {
         let (response, status) = respond(
@@ -356,7 +416,7 @@ mod tests {
             ),
             (
                 br#"{"generator":"domain","extra":1}"#,
-                "the request has an unknown key `extra`; expected generator, options, files",
+                "the request has an unknown key `extra`; expected generator, options, files, contexts",
             ),
             (br#"{"options":{}}"#, "the request has no `generator`"),
             (

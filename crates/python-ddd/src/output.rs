@@ -100,10 +100,15 @@ pub fn list(args: &ListArgs) -> anyhow::Result<Status> {
         ))?,
         Format::Human => {
             let mut text = String::new();
+            let width = Generator::ALL
+                .iter()
+                .map(|generator| generator.name().len())
+                .max()
+                .unwrap_or_default();
             for generator in Generator::ALL {
                 let _ = writeln!(
                     text,
-                    "{:<8} {} (aliases: {})",
+                    "{:<width$} {} (aliases: {})",
                     generator.name(),
                     generator.description(),
                     generator.aliases().join(", ")

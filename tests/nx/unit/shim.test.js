@@ -439,3 +439,34 @@ test('conflicts: markers writes every file, the conflicts with their markers, th
     /or with --conflicts markers to write the conflict markers/,
   );
 });
+
+test('aggregate: both requests carry every context manifest in the workspace, none from dependency folders or too deep', async () => {
+  const tree = new FakeTree({
+    'libs/shop/.python-ddd.json': '{"m":1}\n',
+    'libs/shop/domain/a.py': 'a\n',
+    'services/python/billing/.python-ddd.json': '{"m":2}\n',
+    'node_modules/pkg/.python-ddd.json': 'never sent\n',
+    'libs/shop/.venv/x/.python-ddd.json': 'never sent\n',
+    'a/b/c/d/e/f/g/.python-ddd.json': 'eight folders deep\n',
+    'a/b/c/d/e/f/g/h/.python-ddd.json': 'too deep\n',
+    'nx.json': '{}\n',
+  });
+  const options = { name: 'customers', context: 'shop' };
+  const { transport, requests } = scripted(
+    { status: 'needFiles', root: 'libs/shop' },
+    { status: 'ok', root: 'libs/shop', files: [], messages: [] },
+  );
+  await shim.runGenerator('aggregate', tree, options, { transport, logger: memoryLogger(), env: {} });
+  const contexts = {
+    'a/b/c/d/e/f/g/.python-ddd.json': 'eight folders deep\n',
+    'libs/shop/.python-ddd.json': '{"m":1}\n',
+    'services/python/billing/.python-ddd.json': '{"m":2}\n',
+  };
+  assert.deepEqual(requests[0], { generator: 'aggregate', options, files: null, contexts });
+  assert.deepEqual(requests[1], {
+    generator: 'aggregate',
+    options,
+    files: { 'libs/shop/.python-ddd.json': '{"m":1}\n', 'libs/shop/domain/a.py': 'a\n' },
+    contexts,
+  });
+});

@@ -106,6 +106,7 @@ mod tests {
             generator: "domain".into(),
             version: "0".into(),
             options: json!({ "n": files.len() }),
+            aggregates: Vec::new(),
             files: files
                 .iter()
                 .map(|(p, c)| ((*p).to_owned(), manifest::hash(c)))

@@ -19,6 +19,11 @@ pub struct Manifest {
     pub version: String,
     /// The options as validated, defaults applied (without run flags such as `force`).
     pub options: Value,
+    /// What else the run rendered that `options` do not state (the context's aggregates after
+    /// the root, as the spec lists them): with `options`, what renders the recorded output again,
+    /// the merge base of the next run's three-way merges. Opaque here; the generator reads it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aggregates: Vec<Value>,
     /// Path relative to the context root → SHA-256 of the generated content.
     pub files: BTreeMap<String, String>,
 }
@@ -84,6 +89,7 @@ mod tests {
             generator: "domain".into(),
             version: "0.1.0".into(),
             options: serde_json::json!({ "name": "orders" }),
+            aggregates: Vec::new(),
             files: BTreeMap::from([("README.md".into(), hash("x"))]),
         };
         assert_eq!(Manifest::parse("m", &manifest.to_text()).unwrap(), manifest);

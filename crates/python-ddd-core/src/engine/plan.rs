@@ -344,6 +344,7 @@ mod tests {
             generator: "domain".into(),
             version: "test".into(),
             options: serde_json::json!({}),
+            aggregates: Vec::new(),
             files: files
                 .iter()
                 .map(|(p, c)| ((*p).to_owned(), manifest::hash(&crate::tree::normalise(c))))

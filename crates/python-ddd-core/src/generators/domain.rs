@@ -129,7 +129,13 @@ pub(crate) fn render_domain(
     // touched, so a carried revision (generated under the same rules) keeps its bytes.
     reflow::reflow(&mut tree);
     validate::check_line_lengths(&tree, &valid).map_err(Failure::Invalid)?;
-    add_manifest(generator, &root, &recorded, &mut tree);
+    add_manifest(
+        generator,
+        &root,
+        &recorded,
+        &spec.aggregates[1..],
+        &mut tree,
+    );
     Ok(Generation {
         generator,
         root,
@@ -250,11 +256,13 @@ fn render_revisions(
     Ok(revisions)
 }
 
-/// Adds `<root>/.python-ddd.json`, hashing every other file of the tree.
+/// Adds `<root>/.python-ddd.json`, hashing every other file of the tree, with the options and
+/// the aggregates after the root (`more`) that rendered it.
 fn add_manifest(
     generator: Generator,
     root: &str,
     options: &impl serde::Serialize,
+    more: &[spec::AggregateSpec],
     tree: &mut tree::Tree,
 ) {
     let prefix = format!("{root}/");
@@ -268,6 +276,10 @@ fn add_manifest(
         generator: generator.name().to_owned(),
         version: VERSION.to_owned(),
         options: serde_json::to_value(options).expect("options serialise"),
+        aggregates: more
+            .iter()
+            .map(|aggregate| serde_json::to_value(aggregate).expect("a spec always serialises"))
+            .collect(),
         files,
     };
     tree.insert(

@@ -5,10 +5,13 @@
 //! Each generator is one module implementing [`Definition`]: its name and help, its options'
 //! schema, where its output goes, and the run itself.
 
+mod aggregate;
 mod domain;
 
 use serde_json::Value;
 
+use crate::contexts::Found;
+use crate::validate::Problem;
 use crate::{Failure, Generation, SpecFile, plan};
 
 /// What a generator is: everything the callers need, and nothing they must match on.
@@ -32,6 +35,17 @@ pub trait Definition: Sync {
         source: &dyn plan::Source,
         spec_file: Option<SpecFile<'_>>,
     ) -> Result<Generation, Failure>;
+    /// Whether the run adds to a context that exists: then the callers find the workspace's
+    /// contexts ([`crate::contexts`]) and [`Definition::locate`] resolves the options against them.
+    fn adds_to_a_context(&self) -> bool {
+        false
+    }
+    /// The options with the context they name resolved among `found` (a folder, or one of its Nx
+    /// projects, becomes its `directory` and folder name); a context not found is a problem
+    /// listing those there are.
+    fn locate(&self, options: Value, _found: &[Found]) -> Result<Value, Vec<Problem>> {
+        Ok(options)
+    }
 }
 
 /// Declares the [`Generator`] handle with one variant per registered generator, in the order
@@ -60,6 +74,7 @@ macro_rules! registry {
 
 registry! {
     Domain => domain::Domain,
+    Aggregate => aggregate::Aggregate,
 }
 
 /// How many generators are registered: sizes per-generator caches.

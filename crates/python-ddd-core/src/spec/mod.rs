@@ -3,7 +3,8 @@
 //! JSON [`schema`], the field spec language ([`fields`]), the checks on names ([`names`], with
 //! `inflect` and `stdlib` behind them), on options ([`validate`]), on several aggregates
 //! ([`aggregates`]) and on use cases ([`use_cases`], with the names and literals they render),
-//! the migration [`history`] and what the `previous` run left.
+//! the contexts a workspace holds ([`contexts`], from their manifests), the migration
+//! [`history`] and what the `previous` run left.
 //!
 //! It reads the engine, never the view, with exceptions left as they were: [`history`] builds a
 //! revision's template view (`RevisionModel`) from the context's view, `previous` returns the
@@ -12,6 +13,7 @@
 
 pub mod aggregates;
 pub mod context;
+pub mod contexts;
 pub mod fields;
 pub mod history;
 pub(crate) mod inflect;

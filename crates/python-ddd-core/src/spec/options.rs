@@ -100,6 +100,77 @@ pub struct DomainOptions {
     pub conflicts: ConflictMode,
 }
 
+/// Options of the `aggregate` generator: one more aggregate root in an existing context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(
+    title = "python-ddd aggregate",
+    description = "Add an aggregate root, with all its layers, to a bounded context python-ddd generated.",
+    extend("$id" = "PythonDddAggregate", "cli" = "nx")
+)]
+pub struct AggregateOptions {
+    /// The aggregate's name, snake_case (`line_items`) or kebab-case (`line-items`), at most 40
+    /// characters: its class is the singular in PascalCase (`customers` → `Customer`) unless
+    /// `entity` names it.
+    #[schemars(
+        regex(pattern = r"^[a-z][a-z0-9]*([_-][a-z0-9]+)*$"),
+        length(min = 1, max = 40),
+        extend(
+            "$default" = { "$source": "argv", "index": 0 },
+            "x-prompt" = "What is the aggregate called (snake_case or kebab-case, e.g. customers)?",
+            "x-priority" = "important"
+        )
+    )]
+    pub name: String,
+
+    /// The bounded context to add it to: its folder's name (`orders`) or one of its Nx projects
+    /// (`orders`, `orders-domain`, …). It must be a context python-ddd generated.
+    #[schemars(
+        length(min = 1, max = 100),
+        extend(
+            "x-dropdown" = "projects",
+            "x-prompt" = "Which bounded context gets the aggregate (its folder or Nx project, e.g. orders)?",
+            "x-priority" = "important"
+        )
+    )]
+    pub context: String,
+
+    /// The folder, relative to the workspace root, that holds the context's folder. Default: the
+    /// folder of the one context named `context` in the workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 200))]
+    pub directory: Option<String>,
+
+    /// The aggregate root's class name, in PascalCase, at most 40 characters. Default: the singular
+    /// of `name` (`customers` → `Customer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"), length(min = 1, max = 40))]
+    pub entity: Option<String>,
+
+    /// The aggregate's fields, as the `domain` generator's `fields`: `name:type[?]` separated by
+    /// commas, types str, int, bool, decimal, datetime, date, uuid, email, money, enum(a|b|c); `?`
+    /// makes a field optional. Default: `customer_email:email,total:money,status:enum(pending|paid|cancelled),note:str?`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        length(min = 1, max = 20000),
+        extend("x-hint" = "email:email,name:str,nickname:str?", "x-priority" = "important")
+    )]
+    pub fields: Option<String>,
+
+    /// Overwrite generated files you edited, when the generator would change them. Review the
+    /// preview of `--dry-run` first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[schemars(extend("default" = false))]
+    pub force: bool,
+
+    /// What a run does when your edits and the generator's changes overlap in a file (a three-way
+    /// merge of the rest is applied either way): `stop` writes nothing; `markers` writes everything,
+    /// the overlapping files with conflict markers to resolve by hand. Both exit with status 3.
+    #[serde(default, skip_serializing_if = "ConflictMode::is_stop")]
+    #[schemars(extend("default" = "stop"))]
+    pub conflicts: ConflictMode,
+}
+
 /// What a run does with overlapping edits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]

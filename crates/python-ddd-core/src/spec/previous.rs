@@ -98,6 +98,11 @@ impl<'a> Previous<'a> {
         Ok(self)
     }
 
+    /// Whether the folder holds a context: a stored spec, or a manifest a `domain` run wrote.
+    pub fn exists(&self) -> bool {
+        self.spec_path.is_some() || self.recorded_options().is_some()
+    }
+
     /// The options a manifest of the `domain` generator recorded, without run flags.
     fn recorded_options(&self) -> Option<Map<String, Value>> {
         let manifest = self.manifest.as_ref()?;

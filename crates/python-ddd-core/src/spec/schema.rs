@@ -193,27 +193,32 @@ mod tests {
         assert_eq!(properties["force"]["default"], false);
     }
 
-    /// The README's options table must match the schema.
+    /// The README's options table of every generator must match its schema.
     #[test]
-    fn readme_options_table_is_fresh() {
+    fn readme_options_tables_are_fresh() {
         let readme = std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"),
         )
         .expect("README.md exists");
-        let (start, end) = (
-            "<!-- options:domain:start -->\n",
-            "<!-- options:domain:end -->",
-        );
-        let table = readme
-            .split_once(start)
-            .and_then(|(_, rest)| rest.split_once(end))
-            .map(|(table, _)| table)
-            .expect("README.md has the options markers");
-        let fresh = options_table(Generator::Domain);
-        assert!(
-            table == fresh,
-            "README.md's options table is stale; replace it with `python-ddd schema domain --markdown`:\n{fresh}"
-        );
+        for &generator in Generator::ALL {
+            let name = generator.name();
+            let (start, end) = (
+                format!("<!-- options:{name}:start -->\n"),
+                format!("<!-- options:{name}:end -->"),
+            );
+            let table = readme
+                .split_once(&start)
+                .and_then(|(_, rest)| rest.split_once(&end))
+                .map_or_else(
+                    || panic!("README.md has no `{start}` … `{end}` markers"),
+                    |(table, _)| table,
+                );
+            let fresh = options_table(generator);
+            assert!(
+                table == fresh,
+                "README.md's `{name}` options table is stale; replace it with `python-ddd schema {name} --markdown`:\n{fresh}"
+            );
+        }
     }
 
     /// The committed `schemas/*.schema.json` must equal what the types generate. Rewrite them with

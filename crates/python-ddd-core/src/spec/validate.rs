@@ -597,7 +597,7 @@ pub fn check_directory(directory: &str) -> Result<(), String> {
 }
 
 /// Every schema error, each with the pointer of the option it is about.
-fn against_schema(generator: Generator, raw: &Value) -> Vec<Problem> {
+pub(crate) fn against_schema(generator: Generator, raw: &Value) -> Vec<Problem> {
     // One schema and one compiled validator per registered generator, made on first use.
     static SCHEMAS: [OnceLock<Value>; generators::COUNT] =
         [const { OnceLock::new() }; generators::COUNT];
