@@ -259,6 +259,10 @@ REALISTIC_USE_CASES = (
     (0, '{"name": "reassign", "sets": {"customer_id": "0b7c6a43-9a49-4b52-8a0e-5d7b0d4c1e2f"}}'),
 )
 
+# The same three aggregates on SQLAlchemy: one table, mapper and repository each, one outbox; the first run's
+# revision 0001 creates `orders`, the second run (the other aggregates added to the spec) revision 0002 their tables.
+MULTI_AGGREGATE_SQLALCHEMY = dataclasses.replace(MULTI_AGGREGATE, persistence="sqlalchemy")
+
 
 def option_combos() -> list[Combo]:
     """The 16 option combinations with default fields; the all-options one first (it warms the mypy cache)."""
@@ -350,7 +354,7 @@ def all_combos() -> list[Combo]:
         + cli_combos()
         + field_combos()
         + naming_combos()
-        + [MULTI_AGGREGATE]
+        + [MULTI_AGGREGATE, MULTI_AGGREGATE_SQLALCHEMY]
     )
 
 

@@ -10,6 +10,10 @@ then, for every later step, re-run the generator with the step's fields and chec
 - the row survives, and the generated tests pass (``pytest``: the infrastructure tests at every step, all of them at
   the last; on PostgreSQL against their own database).
 
+A context grows by aggregates too (``test_adding_an_aggregate``): a second aggregate added to the spec gets the next
+revision creating its table, a field added to it the revision after, and removing it is refused; the first step's
+database follows every step.
+
 A context from before the transactional outbox (issue 10 item 4) gets the revision that creates it: a database at its
 revision 0001 upgrades to the outbox without drift (``test_a_database_from_before_the_outbox_migrates_to_it``).
 
@@ -25,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from harness import Postgres, Result, binary, clean_env, run, tail
+from harness import Postgres, Result, binary, clean_env, run, spec_fields, tail
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -252,3 +256,77 @@ def _count_rows(database: str, url: str, request: pytest.FixtureRequest) -> str:
             return str(connection.execute("SELECT count(*) FROM orders").fetchone()[0])
     postgres: Postgres = request.getfixturevalue("postgres")
     return postgres.query(url.rsplit("/", 1)[1], "SELECT count(*) FROM orders")
+
+
+# (the spec's aggregates after the root, `(Entity, fields option)`; exit status; text in the output; revisions after)
+AGGREGATE_STEPS: list[tuple[tuple[tuple[str, str], ...], int, str, int]] = [
+    ((), 0, "rev_0001_create_orders_table.py", 1),
+    # A new aggregate, required fields and all: its table is new, so no row lacks a value.
+    ((("Customer", "email:email,vip:bool,since:date?"),), 0, "rev_0002_create_customers_table.py", 2),
+    # A field added to the new aggregate alters its table alone.
+    (
+        (("Customer", "email:email,vip:bool,since:date?,tier:enum(gold|silver)?"),),
+        0,
+        "rev_0003_alter_customers_table.py",
+        3,
+    ),
+    # Removing it would drop its table and rows: refused, naming it.
+    ((), 2, "the aggregate `Customer` is gone from the spec", 3),
+]
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_adding_an_aggregate(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11: a context with one aggregate (SQLAlchemy, no API, the in-memory bus: what renders several
+    aggregates) grows a second one by an edit of its spec; its database at revision 0001, with a row in it, follows
+    each step through ``alembic upgrade head`` without drift, and the generated tests pass."""
+    workspace = tmp_path / "ws"
+    context = workspace / CONTEXT
+    spec_path = context / "python-ddd.spec.json"
+    test_url: str | None = None
+    if database == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'aggregates.db'}"
+    else:
+        postgres: Postgres = request.getfixturevalue("postgres")
+        url = postgres.createdb_named("aggregates_db")
+        test_url = postgres.createdb_named("aggregates_tests")
+    env = clean_env(ORDERS_DATABASE_URL=url)
+    pytest_env = clean_env(TEST_DATABASE_URL=test_url) if test_url else clean_env()
+    argv = [str(binary()), "generate", "domain", "orders", "--root", str(workspace), "--api", "none"]
+    argv += ["--fields", STEPS[0][0]]
+
+    written: dict[str, bytes] = {}
+    for index, (more, status, expected, revisions) in enumerate(AGGREGATE_STEPS):
+        started = time.monotonic()
+        before: dict[str, bytes] = {}
+        if index:
+            spec = json.loads(spec_path.read_text())
+            spec["aggregates"][1:] = [{"name": name, "fields": spec_fields(fields)} for name, fields in more]
+            spec_path.write_text(json.dumps(spec, indent=2) + "\n")
+            before = _tree(workspace)
+        generated = _check(run(argv, cwd=tmp_path), f"step {index}: generate with {more}", status)
+        assert expected in generated.output, f"step {index}: `{expected}` not in:\n{generated.output}"
+        now = _revisions(workspace)
+        assert len(now) == revisions, f"step {index}: {sorted(now)}"
+        for name, content in written.items():
+            assert now.get(name) == content, f"step {index}: the written revision {name} changed"
+        if status != 0:
+            assert _tree(workspace) == before, f"step {index}: a refused run changed the tree"
+            continue
+        written = now
+        _check(run(["alembic", "upgrade", "head"], cwd=context, env=env), f"step {index}: alembic upgrade head")
+        _check(run(["alembic", "check"], cwd=context, env=env), f"step {index}: alembic check (drift)")
+        if index == 0:
+            _insert_row(database, url, request)
+        else:
+            assert _has_table(database, url, request, "customers"), f"step {index}: no table `customers`"
+        assert _count_rows(database, url, request) == "1", f"step {index}: the row did not survive"
+        last = index == max(i for i, step in enumerate(AGGREGATE_STEPS) if step[1] == 0)
+        tests = [] if last else ["infrastructure"]
+        _check(
+            run(["pytest", "-p", "no:cacheprovider", "-q", "-x", *tests], cwd=context, env=pytest_env), f"step {index}"
+        )
+        with capsys.disabled():
+            print(f"\naggregates[{database}] step {index}: {time.monotonic() - started:.1f} s", end="")

@@ -542,7 +542,8 @@ Nothing was written. `python-ddd schema <generator>` lists every option.
 }
 
 /// issue 11: a spec with several aggregates needs adapters that render them; until then a run
-/// says so naming the spec, exit 2, and writes nothing.
+/// says so naming the spec, exit 2, and writes nothing (SQLAlchemy renders several: the default
+/// `api: fastapi` is what is refused here).
 #[test]
 fn several_aggregates_need_the_memory_adapters_for_now() {
     let test = Test::new().args(["generate", "domain", "shop"]);
@@ -558,7 +559,7 @@ fn several_aggregates_need_the_memory_adapters_for_now() {
     let before = test.files();
     test.run().status(2).stdout("").stderr(
         "error: invalid options (1):
-  - `aggregates`: the context lists 2 aggregates; this python-ddd renders more than one only with `persistence: memory`, `eventBus: memory` and `api: none` so far: set those, or keep one aggregate (`aggregates` as the context spec `libs/shop/python-ddd.spec.json` states it)
+  - `aggregates`: the context lists 2 aggregates; this python-ddd renders more than one only with `eventBus: memory` and `api: none` so far: set those, or keep one aggregate (`aggregates` as the context spec `libs/shop/python-ddd.spec.json` states it)
 Nothing was written. `python-ddd schema <generator>` lists every option.
 ",
     );

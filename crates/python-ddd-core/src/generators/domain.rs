@@ -79,20 +79,20 @@ pub(crate) fn render_domain(
     if !problems.is_empty() {
         return Err(Failure::Invalid(previous.blame(problems, options)));
     }
-    let history = match valid.options.persistence {
-        options::Persistence::Sqlalchemy => {
-            let aggregate = spec::ContextSpec::from_valid(&valid, Vec::new());
-            history::advance(previous.history.clone(), aggregate.root_aggregate())
-                .map_err(|problems| Failure::Invalid(previous.blame(problems, options)))?
-        }
-        options::Persistence::Memory => previous.history.clone(),
-    };
-    let mut spec = spec::ContextSpec::from_valid(&valid, history);
+    let mut spec = spec::ContextSpec::from_valid(&valid, Vec::new());
     spec.aggregates[0]
         .use_cases
         .clone_from(&previous.root_use_cases);
     spec.aggregates
         .extend(previous.more_aggregates.iter().cloned());
+    spec.migrations = match valid.options.persistence {
+        // Every aggregate's table: the root's and the others'.
+        options::Persistence::Sqlalchemy => {
+            history::advance(previous.history.clone(), &spec.aggregates)
+                .map_err(|problems| Failure::Invalid(previous.blame(problems, options)))?
+        }
+        options::Persistence::Memory => previous.history.clone(),
+    };
     // Every render reads the spec: the options it stands for, normalised.
     let recorded = spec.options(&valid.options.directory);
     let valid = validate::ValidDomain {

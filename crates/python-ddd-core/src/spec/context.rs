@@ -77,7 +77,7 @@ pub struct ContextSpec {
     pub tags: Vec<String>,
 
     /// The aggregates, the context's aggregate root first (the one `entity` and `fields` edit).
-    /// More than one needs `persistence: memory`, `eventBus: memory` and `api: none` for now.
+    /// More than one needs `eventBus: memory` and `api: none` for now.
     #[schemars(length(min = 1))]
     pub aggregates: Vec<AggregateSpec>,
 

@@ -511,6 +511,11 @@ impl DomainModel {
     /// the first, already validated): each gets its view, in spec order after the root.
     #[must_use]
     pub fn with_more(mut self, valid: &ValidDomain, more: &[crate::spec::AggregateSpec]) -> Self {
+        if let Some(root) = self.aggregates.first_mut().filter(|_| !more.is_empty()) {
+            // Context-level files loop over every aggregate's fields (tables, fixtures): with
+            // several aggregates the root's view carries its own, like the others'.
+            root.fields.clone_from(&self.fields);
+        }
         for aggregate in more {
             let model = Self::new(&ValidDomain {
                 options: valid.options.clone(),
