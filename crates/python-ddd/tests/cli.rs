@@ -1445,7 +1445,7 @@ fn generate_aggregate_needs_adapters_that_take_several() {
     let test = test.args(["generate", "aggregate", "customers", "--context", "orders"]);
     test.run().status(2).stdout("").stderr(
         "error: invalid options (1):
-  - `context`: the context lists 2 aggregates; this python-ddd renders more than one only with `persistence: memory`, `eventBus: memory` and `api: none` so far: set those, or keep one aggregate (`aggregates` as the context spec `libs/orders/python-ddd.spec.json` states it)
+  - `context`: the context lists 2 aggregates; this python-ddd renders more than one only with `eventBus: memory` and `api: none` so far: set those, or keep one aggregate (`aggregates` as the context spec `libs/orders/python-ddd.spec.json` states it)
 Nothing was written. `python-ddd schema <generator>` lists every option.
 ",
     );
